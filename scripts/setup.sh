@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# setup.sh installs the system packages this project needs, idempotently.
+# Debian 12's own Mesa (22.3) lavapipe lacks descriptor indexing, which vgpu requests, so Mesa comes
+# from bookworm-backports (added from the mirror apt already uses; no address is written here).
+set -euo pipefail
+
+pkgs=(libvulkan-dev vulkan-tools glslc spirv-tools vulkan-validationlayers libglfw3-dev
+      libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libgl-dev
+      xvfb xauth dataset-fashion-mnist gcc pkg-config)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+mesa_ok=0
+if v=$(dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null); then
+  dpkg --compare-versions "$v" ge 23 && mesa_ok=1
+fi
+if [ ${#missing[@]} -eq 0 ] && [ $mesa_ok = 1 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    SUDO="sudo"
+  else
+    echo "setup: missing packages: ${missing[*]} $([ $mesa_ok = 1 ] || echo 'mesa-vulkan-drivers(>=23, bookworm-backports)')" >&2
+    echo "setup: run as root:  sudo bash scripts/setup.sh" >&2
+    exit 1
+  fi
+fi
+
+if [ $mesa_ok = 0 ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  src=/etc/apt/sources.list.d/debian.sources
+  if [ -f "$src" ]; then
+    # Copy the main stanza (the one whose Suites start with "bookworm ") with the backports suite.
+    awk 'BEGIN{RS="";ORS="\n\n"} /Suites: bookworm( |$)/ && !/security/ {sub(/Suites: [^\n]*/,"Suites: bookworm-backports"); print; exit}' "$src" \
+      | $SUDO tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+  else
+    mirror=$(awk '$1=="deb" && $3=="bookworm" {print $2; exit}' /etc/apt/sources.list)
+    echo "deb $mirror bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
+  fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+[ ${#missing[@]} -eq 0 ] || $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ $mesa_ok = 0 ]; then
+  $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
+fi
