@@ -13,5 +13,6 @@ require (
 	github.com/anthonynsimon/bild v0.13.0 // indirect
 	github.com/goki/ki v1.1.11 // indirect
 	github.com/goki/mat32 v1.0.14 // indirect
+	github.com/nlpodyssey/gopickle v0.2.0 // indirect
 	golang.org/x/image v0.5.0 // indirect
 )
