@@ -1,0 +1,310 @@
+package gpu
+
+/*
+#cgo CFLAGS: -O2 -Wall
+#cgo LDFLAGS: -ldl
+#include <stdlib.h>
+#include "vkc.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/goki/vgpu/vgpu"
+	vk "github.com/goki/vulkan"
+)
+
+// Vulkan calls stay on the main OS thread: glfw (the viewer's window) requires it, and vgpu assumes it.
+func init() { runtime.LockOSThread() }
+
+// Options selects and configures a device.
+type Options struct {
+	// Device picks the physical device: "" for the default (the discrete GPU with the most memory, else
+	// the first device), a decimal index into List(), or a case-insensitive substring of its name.
+	Device string
+	// Validation turns on the Khronos validation layer (and synchronization validation); every warning
+	// and error it reports is kept in Device.Messages. Also on when $ALEXNET_VALIDATION=1.
+	Validation bool
+	// AppName names the Vulkan instance.
+	AppName string
+}
+
+// Device is an open compute device: a Vulkan instance (through vgpu) and our own VkDevice with
+// bufferDeviceAddress. Not safe for concurrent use.
+type Device struct {
+	Info  Info
+	gp    *vgpu.GPU
+	d     *C.vkc_dev
+	cb    vk.DebugReportCallback
+	token unsafe.Pointer // C memory identifying this device to the validation callback
+
+	mu       sync.Mutex
+	messages []string
+
+	allocated int64 // bytes in live buffers
+	closed    bool
+}
+
+// Info describes a physical device and the limits that matter for compute.
+type Info struct {
+	Index                   int
+	Name, Driver, Type      string
+	APIVersion              string
+	MaxStorageBufferRange   int64 // the descriptor limit our kernels do not depend on (they use addresses)
+	MaxMemoryAllocationSize int64
+	MaxBufferSize           int64
+	MaxPushConstantsSize    int
+	MaxWorkgroupCount       [3]int
+	MaxWorkgroupSize        [3]int
+	MaxWorkgroupInvocations int
+	MaxSharedMemory         int
+	SubgroupSize            int
+	SubgroupOps             uint32
+	TimestampPeriodNs       float64 // 0 when the queue has no timestamps
+	DeviceLocalBytes        int64
+	BufferDeviceAddress     bool
+	ShaderInt64             bool
+}
+
+// IsCPU reports whether the device is a software rasteriser (lavapipe/llvmpipe, SwiftShader).
+func (i Info) IsCPU() bool { return i.Type == "cpu" }
+
+func (i Info) String() string {
+	return fmt.Sprintf("%s (%s, %s, Vulkan %s)", i.Name, i.Type, strings.TrimSpace(i.Driver), i.APIVersion)
+}
+
+var deviceTypes = map[C.uint32_t]string{0: "other", 1: "integrated", 2: "discrete", 3: "virtual", 4: "cpu"}
+
+func infoOf(pd C.VkPhysicalDevice, idx int) Info {
+	var ci C.vkc_info
+	C.vkc_query(pd, &ci)
+	v := uint32(ci.api_version)
+	return Info{
+		Index:                   idx,
+		Name:                    C.GoString(&ci.name[0]),
+		Driver:                  C.GoString(&ci.driver[0]),
+		Type:                    deviceTypes[ci._type],
+		APIVersion:              fmt.Sprintf("%d.%d.%d", v>>22, (v>>12)&0x3ff, v&0xfff),
+		MaxStorageBufferRange:   int64(ci.max_storage_buffer_range),
+		MaxMemoryAllocationSize: int64(ci.max_memory_allocation_size),
+		MaxBufferSize:           int64(ci.max_buffer_size),
+		MaxPushConstantsSize:    int(ci.max_push_constants_size),
+		MaxWorkgroupCount:       [3]int{int(ci.max_workgroup_count[0]), int(ci.max_workgroup_count[1]), int(ci.max_workgroup_count[2])},
+		MaxWorkgroupSize:        [3]int{int(ci.max_workgroup_size[0]), int(ci.max_workgroup_size[1]), int(ci.max_workgroup_size[2])},
+		MaxWorkgroupInvocations: int(ci.max_workgroup_invocations),
+		MaxSharedMemory:         int(ci.max_shared_memory),
+		SubgroupSize:            int(ci.subgroup_size),
+		SubgroupOps:             uint32(ci.subgroup_ops),
+		TimestampPeriodNs:       timestampPeriod(ci),
+		DeviceLocalBytes:        int64(ci.device_local_bytes),
+		BufferDeviceAddress:     ci.has_bda != 0,
+		ShaderInt64:             ci.has_int64 != 0,
+	}
+}
+
+func timestampPeriod(ci C.vkc_info) float64 {
+	if ci.has_timestamps == 0 {
+		return 0
+	}
+	return float64(ci.timestamp_period)
+}
+
+// Open creates the instance, picks the physical device and creates the compute device.
+func Open(opt Options) (dev *Device, err error) {
+	if os.Getenv("ALEXNET_VALIDATION") == "1" {
+		opt.Validation = true
+	}
+	if opt.AppName == "" {
+		opt.AppName = "alexnet"
+	}
+	// vgpu reports most failures by panicking; turn them into errors a person can act on.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("gpu: Vulkan initialisation failed: %v (is a Vulkan driver installed? on Debian: `make setup`, or apt-get install mesa-vulkan-drivers from bookworm-backports)", r)
+		}
+	}()
+	gp, err := newInstance(opt)
+	if err != nil {
+		return nil, err
+	}
+	dev = &Device{gp: gp}
+	if opt.Validation {
+		if err := dev.watchValidation(); err != nil {
+			gp.Destroy()
+			return nil, err
+		}
+	}
+	pds, infos, err := enumerate(gp)
+	if err != nil {
+		dev.destroyInstance()
+		return nil, err
+	}
+	idx, err := pick(opt.Device, infos)
+	if err != nil {
+		dev.destroyInstance()
+		return nil, err
+	}
+	dev.Info = infos[idx]
+	if !dev.Info.BufferDeviceAddress {
+		dev.destroyInstance()
+		return nil, fmt.Errorf("gpu: device %q lacks the Vulkan 1.2 feature bufferDeviceAddress that every kernel here uses (update the driver; on Debian 12 install mesa-vulkan-drivers from bookworm-backports: `make setup`)", dev.Info.Name)
+	}
+	var errbuf [256]C.char
+	dev.d = C.vkc_create_device(pds[idx], &errbuf[0], C.int(len(errbuf)))
+	if dev.d == nil {
+		dev.destroyInstance()
+		return nil, fmt.Errorf("gpu: cannot create a compute device on %q: %s", dev.Info.Name, C.GoString(&errbuf[0]))
+	}
+	return dev, nil
+}
+
+func newInstance(opt Options) (*vgpu.GPU, error) {
+	if err := vgpu.InitNoDisplay(); err != nil {
+		return nil, errors.New("gpu: the Vulkan loader libvulkan.so.1 was not found (install it: `make setup`, or apt-get install libvulkan1 mesa-vulkan-drivers)")
+	}
+	gp := vgpu.NewComputeGPU()
+	// Listing portability drivers needs this extension with the flag vgpu always sets (VUID-06559).
+	gp.AddInstanceExt("VK_KHR_portability_enumeration")
+	if opt.Validation {
+		layers, err := vgpu.ValidationLayers()
+		if err != nil || vgpu.FindString("VK_LAYER_KHRONOS_validation", layers) < 0 {
+			return nil, errors.New("gpu: validation was requested but the Khronos validation layer is not installed (apt-get install vulkan-validationlayers, or `make setup`)")
+		}
+		if os.Getenv("VK_LAYER_ENABLES") == "" {
+			os.Setenv("VK_LAYER_ENABLES", "VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT")
+		}
+		gp.AddValidationLayer("VK_LAYER_KHRONOS_validation")
+		gp.AddInstanceExt("VK_EXT_debug_report")
+	}
+	if err := gp.Config(opt.AppName); err != nil {
+		if gp.Instance != nil {
+			gp.Destroy()
+		}
+		if strings.Contains(err.Error(), "no GPU devices") {
+			return nil, errors.New("gpu: no Vulkan device found (without a GPU, install lavapipe: `make setup`, or apt-get install -t bookworm-backports mesa-vulkan-drivers)")
+		}
+		return nil, fmt.Errorf("gpu: %v", err)
+	}
+	if rc := C.vkc_load_instance(C.VkInstance(unsafe.Pointer(gp.Instance))); rc != 0 {
+		gp.Destroy()
+		return nil, fmt.Errorf("gpu: cannot load Vulkan 1.2 entry points (code %d); the driver may be too old", int(rc))
+	}
+	return gp, nil
+}
+
+func enumerate(gp *vgpu.GPU) ([]C.VkPhysicalDevice, []Info, error) {
+	var pds [16]C.VkPhysicalDevice
+	var n C.uint32_t
+	if rc := C.vkc_enumerate(C.VkInstance(unsafe.Pointer(gp.Instance)), &pds[0], 16, &n); rc != 0 || n == 0 {
+		return nil, nil, errors.New("gpu: no Vulkan device found (without a GPU, install lavapipe: `make setup`)")
+	}
+	infos := make([]Info, n)
+	for i := range infos {
+		infos[i] = infoOf(pds[i], i)
+	}
+	return pds[:n], infos, nil
+}
+
+// pick resolves a --device value against the enumerated devices.
+func pick(sel string, infos []Info) (int, error) {
+	if sel == "" {
+		best, bestMem := 0, int64(-1)
+		for i, in := range infos {
+			if in.Type == "discrete" && in.DeviceLocalBytes > bestMem {
+				best, bestMem = i, in.DeviceLocalBytes
+			}
+		}
+		return best, nil
+	}
+	if i, err := strconv.Atoi(sel); err == nil {
+		if i >= 0 && i < len(infos) {
+			return i, nil
+		}
+		return 0, fmt.Errorf("gpu: --device %d: no such device index (have %s)", i, describe(infos))
+	}
+	for i, in := range infos {
+		if strings.Contains(strings.ToLower(in.Name), strings.ToLower(sel)) {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("gpu: --device %q matches no device name (have %s)", sel, describe(infos))
+}
+
+func describe(infos []Info) string {
+	var parts []string
+	for _, in := range infos {
+		parts = append(parts, fmt.Sprintf("%d: %s [%s]", in.Index, in.Name, in.Type))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// List returns the Vulkan devices present, without creating a compute device.
+func List() ([]Info, error) {
+	gp, err := newInstance(Options{AppName: "alexnet-list"})
+	if err != nil {
+		return nil, err
+	}
+	defer func() { gp.Destroy() }()
+	_, infos, err := enumerate(gp)
+	return infos, err
+}
+
+// Allocated returns the bytes held by live buffers of this device.
+func (d *Device) Allocated() int64 { return d.allocated }
+
+// Wait blocks until the device is idle.
+func (d *Device) Wait() error {
+	if rc := C.vkc_wait_idle(d.d); rc != 0 {
+		return vkError("waiting for the device", rc)
+	}
+	return nil
+}
+
+// Close destroys the compute device and the instance. Buffers, kernels and sequences must be freed first.
+func (d *Device) Close() {
+	if d == nil || d.closed {
+		return
+	}
+	d.closed = true
+	C.vkc_destroy_device(d.d)
+	d.d = nil
+	d.destroyInstance()
+}
+
+func (d *Device) destroyInstance() {
+	if d.cb != vk.NullDebugReportCallback {
+		watchMu.Lock()
+		delete(watchers, uintptr(d.token))
+		watchMu.Unlock()
+		C.free(d.token)
+		vk.DestroyDebugReportCallback(d.gp.Instance, d.cb, nil)
+		d.cb = vk.NullDebugReportCallback
+	}
+	d.gp.Destroy()
+}
+
+// newToken allocates a byte of C memory whose address identifies a device to C callbacks.
+func newToken() unsafe.Pointer { return C.malloc(1) }
+
+// vkError turns a VkResult into an error naming what was being done.
+func vkError(what string, rc C.int) error {
+	switch rc {
+	case -1: // VK_ERROR_OUT_OF_HOST_MEMORY
+		return fmt.Errorf("gpu: %s: out of host memory", what)
+	case -2: // VK_ERROR_OUT_OF_DEVICE_MEMORY
+		return fmt.Errorf("gpu: %s: out of device memory (use a smaller --batch or model)", what)
+	case -4: // VK_ERROR_DEVICE_LOST
+		return fmt.Errorf("gpu: %s: the device was lost (driver crash or a kernel ran too long)", what)
+	case 2: // VK_TIMEOUT
+		return fmt.Errorf("gpu: %s: timed out waiting for the device", what)
+	}
+	return fmt.Errorf("gpu: %s: VkResult %d", what, int(rc))
+}

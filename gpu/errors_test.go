@@ -1,0 +1,87 @@
+package gpu_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/gpu/gputest"
+	"github.com/alexnet-vk/alexnet/shaders"
+)
+
+func TestBufferTooLarge(t *testing.T) {
+	d := gputest.Device(t)
+	lim := d.Info.MaxMemoryAllocationSize
+	if d.Info.MaxBufferSize > 0 && d.Info.MaxBufferSize < lim {
+		lim = d.Info.MaxBufferSize
+	}
+	_, err := d.NewBuffer("fc6.w", lim+1, gpu.DeviceMemory)
+	if err == nil || !strings.Contains(err.Error(), "fc6.w") || !strings.Contains(err.Error(), "exceeds") {
+		t.Fatalf("err = %v, want one naming the buffer and the limit", err)
+	}
+	if _, err := d.NewBuffer("zero", 0, gpu.DeviceMemory); err == nil {
+		t.Fatal("a zero-size buffer was accepted")
+	}
+}
+
+func TestKernelMismatch(t *testing.T) {
+	d := gputest.Device(t)
+	spv := shaders.SPIRV("test_axpb")
+	if n, err := gpu.PushConstantSize(spv); err != nil || n != 8*2+4*3 {
+		t.Fatalf("PushConstantSize = %d, %v; want 28", n, err)
+	}
+	_, err := d.NewKernel(gpu.KernelSpec{Name: "test_axpb", SPIRV: spv, Bufs: []gpu.Access{gpu.Write}, Scalars: 3})
+	if err == nil || !strings.Contains(err.Error(), "push constants") {
+		t.Fatalf("a kernel described with the wrong arguments was accepted: %v", err)
+	}
+	if _, err := d.NewKernel(gpu.KernelSpec{Name: "junk", SPIRV: []byte("not spir-v at all....")}); err == nil || !strings.Contains(err.Error(), "not SPIR-V") {
+		t.Fatalf("junk SPIR-V: err = %v", err)
+	}
+}
+
+func TestDeviceSelection(t *testing.T) {
+	gputest.Device(t) // fails or skips with the right message when there is no device
+	infos, err := gpu.List()
+	if err != nil || len(infos) == 0 {
+		t.Fatalf("List = %v, %v", infos, err)
+	}
+	_, err = gpu.Open(gpu.Options{Device: "no-such-gpu-xyz"})
+	if err == nil || !strings.Contains(err.Error(), "no-such-gpu-xyz") || !strings.Contains(err.Error(), infos[0].Name) {
+		t.Fatalf("err = %v, want one naming the selector and the devices present", err)
+	}
+	_, err = gpu.Open(gpu.Options{Device: "99"})
+	if err == nil || !strings.Contains(err.Error(), "99") {
+		t.Fatalf("err = %v", err)
+	}
+	// By index and by name, the device opens.
+	for _, sel := range []string{"0", infos[0].Name[:4]} {
+		d, err := gpu.Open(gpu.Options{Device: sel})
+		if err != nil {
+			t.Fatalf("--device %q: %v", sel, err)
+		}
+		if d.Info.Name != infos[0].Name {
+			t.Errorf("--device %q opened %q", sel, d.Info.Name)
+		}
+		d.Close()
+	}
+}
+
+// The validation layer is really watching: an invalid command is reported and collected for its own
+// device only.
+func TestValidationCatchesErrors(t *testing.T) {
+	shared := gputest.Device(t)
+	d, err := gpu.Open(gpu.Options{Validation: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := gpu.ProvokeValidationError(d); err != nil {
+		t.Fatal(err)
+	}
+	msgs := d.Messages()
+	if len(msgs) == 0 {
+		t.Fatal("an invalid barrier produced no validation message")
+	}
+	t.Logf("caught: %.160s", msgs[0])
+	_ = shared // its own message list must stay empty: gputest checks that at cleanup
+}

@@ -1,0 +1,4 @@
+package gpu
+
+// ProvokeValidationError is exported for tests only.
+var ProvokeValidationError = provokeValidationError
