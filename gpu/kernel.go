@@ -168,3 +168,19 @@ func FoldWith(n, maxX int) Grid {
 
 // DivUp returns ceil(a/b).
 func DivUp(a, b int) int { return (a + b - 1) / b }
+
+// Offset returns a Ref off bytes past a.
+func Offset(a Arg, off int64) Ref {
+	r := a.ref()
+	r.Off += off
+	return r
+}
+
+// Avail returns the bytes from a's offset to the end of its buffer.
+func Avail(a Arg) int64 {
+	r := a.ref()
+	return r.B.size - r.Off
+}
+
+// Same reports whether two arguments point into the same buffer.
+func Same(a, b Arg) bool { return a.ref().B == b.ref().B }
