@@ -26,10 +26,10 @@ type folderSource struct {
 	scratch sync.Pool // *image.RGBA size×size, reused between decodes
 }
 
-func (f *folderSource) len() int           { return len(f.files) }
-func (f *folderSource) label(i int) int32  { return f.labels[i] }
-func (f *folderSource) name(i int) string  { return f.files[i] }
-func (f *folderSource) close() error       { return nil }
+func (f *folderSource) len() int            { return len(f.files) }
+func (f *folderSource) label(i int) int32   { return f.labels[i] }
+func (f *folderSource) name(i int) string   { return f.files[i] }
+func (f *folderSource) close() error        { return nil }
 func (f *folderSource) fingerprint() string { return fmt.Sprintf("%s:%d", f.root, len(f.files)) }
 
 func (f *folderSource) image(i int, dst []byte) error {

@@ -14,10 +14,10 @@ type memSource struct {
 	files   []string // files that make up the split, for the cache fingerprint
 }
 
-func (m *memSource) len() int           { return len(m.labels) }
-func (m *memSource) label(i int) int32  { return m.labels[i] }
-func (m *memSource) name(i int) string  { return fmt.Sprintf("%s[%d]", m.path, i) }
-func (m *memSource) close() error       { return nil }
+func (m *memSource) len() int            { return len(m.labels) }
+func (m *memSource) label(i int) int32   { return m.labels[i] }
+func (m *memSource) name(i int) string   { return fmt.Sprintf("%s[%d]", m.path, i) }
+func (m *memSource) close() error        { return nil }
 func (m *memSource) fingerprint() string { return filesFingerprint(m.files) }
 
 func (m *memSource) image(i int, dst []byte) error {

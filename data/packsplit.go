@@ -23,7 +23,7 @@ func packSplit(ctx context.Context, dir string, m *shardManifest, files []string
 		return err
 	}
 	chunk := func(k int) (int, int) { return k * m.ShardSize, min((k+1)*m.ShardSize, len(files)) }
-	var todo []int // shards to write
+	var todo []int  // shards to write
 	var order []int // source file indices to decode, shard after shard
 	for k := 0; k < m.Shards; k++ {
 		lo, hi := chunk(k)

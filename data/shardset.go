@@ -20,7 +20,7 @@ const manifestName = "manifest.json"
 // shardManifest describes one split's prep run; two runs with equal manifests write equal shards.
 type shardManifest struct {
 	Version   int      `json:"version"`
-	Size      int      `json:"size"`     // images are Size×Size×3
+	Size      int      `json:"size"`       // images are Size×Size×3
 	ShardSize int      `json:"shard_size"` // source files per shard (a shard holds fewer when some are unreadable)
 	Shards    int      `json:"shards"`
 	Files     int      `json:"files"`     // source files listed
