@@ -116,6 +116,10 @@ func scanPickle(p []byte) error {
 		if len(p)-pos < n {
 			return fmt.Errorf("malformed pickle: opcode 0x%02x at byte %d is truncated", op, at)
 		}
+		// FRAME's argument is the length of the opcodes that follow, which gopickle allocates at once.
+		if op == 0x95 && binary.LittleEndian.Uint64(p[pos:]) > uint64(len(p)-pos-8) {
+			return fmt.Errorf("malformed pickle: FRAME at byte %d claims %d bytes but only %d remain", at, binary.LittleEndian.Uint64(p[pos:]), len(p)-pos-8)
+		}
 		pos += n
 	}
 	return fmt.Errorf("malformed pickle: no STOP opcode in %d bytes (truncated?)", len(p))

@@ -28,7 +28,11 @@ func ReadPth(file string) ([]Tensor, error) {
 		return nil, notZipError(file, err)
 	}
 	defer zr.Close()
-	tensors, err := readPthZip(&zr.Reader)
+	st, err := os.Stat(file)
+	if err != nil {
+		return nil, fmt.Errorf("weights: %w", err)
+	}
+	tensors, err := readPthZip(&zr.Reader, st.Size())
 	if err != nil {
 		var unsafe *UnsafePickleError
 		if errors.As(err, &unsafe) {
@@ -55,8 +59,9 @@ func notZipError(file string, zerr error) error {
 	return fmt.Errorf("weights: %s: not a PyTorch .pth file (torch.save writes a zip archive): %v", file, zerr)
 }
 
-// readPthZip finds the archive's records, unpickles data.pkl and converts its tensors.
-func readPthZip(zr *zip.Reader) ([]Tensor, error) {
+// readPthZip finds the archive's records, unpickles data.pkl and converts its tensors; fileSize
+// bounds what a record may claim to hold.
+func readPthZip(zr *zip.Reader, fileSize int64) ([]Tensor, error) {
 	records := map[string]*zip.File{}
 	var pklFile *zip.File
 	for _, f := range zr.File {
@@ -89,9 +94,13 @@ func readPthZip(zr *zip.Reader) ([]Tensor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", pklFile.Name, err)
 	}
-	top, err := unpickleStateDict(pkl, prefix, records)
+	top, err := unpickleStateDict(pkl, prefix, records, fileSize)
 	if err != nil {
-		return nil, err
+		var unsafe *UnsafePickleError
+		if errors.As(err, &unsafe) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: %w", pklFile.Name, err)
 	}
 	return stateDictTensors(top, order)
 }

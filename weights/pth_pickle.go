@@ -77,6 +77,7 @@ type pthStorage struct {
 	key   string
 	numel int
 	file  *zip.File
+	limit int64  // size of the .pth file: a stored record cannot hold more
 	raw   []byte // numel × class.size bytes once loaded
 }
 
@@ -85,8 +86,9 @@ func (s *pthStorage) load() ([]byte, error) {
 	if s.raw != nil {
 		return s.raw, nil
 	}
+	// Compare by division first: numel × size may overflow for a hostile numel.
 	want := uint64(s.numel) * uint64(s.class.size)
-	if s.file.UncompressedSize64 != want {
+	if uint64(s.numel) > s.file.UncompressedSize64/uint64(s.class.size) || s.file.UncompressedSize64 != want {
 		return nil, fmt.Errorf("storage record %s holds %d bytes, but the pickle says %d elements of torch.%s (%d bytes)",
 			s.file.Name, s.file.UncompressedSize64, s.numel, s.class.torchName, want)
 	}
@@ -95,8 +97,19 @@ func (s *pthStorage) load() ([]byte, error) {
 		return nil, fmt.Errorf("storage record %s: %w", s.file.Name, err)
 	}
 	defer rc.Close()
-	raw := make([]byte, want)
-	if _, err := io.ReadFull(rc, raw); err != nil {
+	var raw []byte
+	if s.file.Method == zip.Store && want <= uint64(s.limit) {
+		raw = make([]byte, want)
+		_, err = io.ReadFull(rc, raw)
+	} else {
+		// A compressed record, or sizes no file this big can hold: let the buffer grow with the bytes
+		// that really arrive rather than allocate what the header claims.
+		raw, err = io.ReadAll(io.LimitReader(rc, int64(min(want, 1<<62))))
+		if err == nil && uint64(len(raw)) != want {
+			err = fmt.Errorf("holds %d bytes, want %d", len(raw), want)
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("storage record %s: %w", s.file.Name, err)
 	}
 	s.raw = raw
@@ -162,8 +175,8 @@ func intTuple(v any) ([]int, bool) {
 }
 
 // unpickleStateDict runs the restricted unpickler over data.pkl; storage records are looked up as
-// prefix+"data/"+key in records.
-func unpickleStateDict(pkl []byte, prefix string, records map[string]*zip.File) (result any, err error) {
+// prefix+"data/"+key in records, in a .pth file of fileSize bytes.
+func unpickleStateDict(pkl []byte, prefix string, records map[string]*zip.File, fileSize int64) (result any, err error) {
 	if err := scanPickle(pkl); err != nil {
 		return nil, err
 	}
@@ -198,7 +211,7 @@ func unpickleStateDict(pkl []byte, prefix string, records map[string]*zip.File) 
 		if !ok {
 			return nil, fmt.Errorf("storage %q: no record %sdata/%s in the zip", key, prefix, key)
 		}
-		s := &pthStorage{class: class, key: key, numel: numel, file: f}
+		s := &pthStorage{class: class, key: key, numel: numel, file: f, limit: fileSize}
 		storages[key] = s
 		return s, nil
 	}

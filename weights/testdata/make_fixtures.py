@@ -123,7 +123,7 @@ def write_safetensors(path, tensors, metadata=None):
     blobs = []
     offset = 0
     for name, t in items:
-        t = t.contiguous()
+        t = t.detach().contiguous()
         # bfloat16 has no numpy dtype: reinterpret its bits as int16 to get the raw bytes.
         raw = t.view(torch.int16).numpy().tobytes() if t.dtype == torch.bfloat16 else t.numpy().tobytes()
         header[name] = {"dtype": ST_DTYPES[t.dtype], "shape": list(t.shape),
@@ -141,7 +141,7 @@ def write_safetensors(path, tensors, metadata=None):
 
 def describe(t):
     """describe returns what the Go tests check: shape, dtype, float64 sum and the first values."""
-    flat = t.reshape(-1)
+    flat = t.detach().reshape(-1)
     return {
         "shape": list(t.shape),
         "dtype": ST_DTYPES[t.dtype],
@@ -200,6 +200,7 @@ def main():
         "view_a": shared[5:15].view(2, 5),
         "view_b": shared[2:8:2],
         "empty": torch.zeros(3, 0),
+        "param": nn.Parameter(torch.tensor([1.5, -2.0])),  # pickled via _rebuild_parameter
     }
     assert not dt["transposed"].is_contiguous()
     torch.save(dt, os.path.join(HERE, "dtypes.pth"))
