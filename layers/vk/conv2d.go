@@ -1,0 +1,174 @@
+package vk
+
+import (
+	"fmt"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers"
+)
+
+// Conv2D runs as im2col + gemm (forward, backward filter) and gemm + col2im (backward data), a chunk
+// of images at a time through a caller-owned scratch buffer: one tuned product kernel serves every
+// convolution, and the scratch bounds memory whatever the batch.
+var (
+	kIm2col   = register("im2col", 10, gpu.Write, gpu.Read)
+	kCol2im   = register("col2im", 10, gpu.Write, gpu.Read)
+	kBiasGrad = register("bias_grad", 5, gpu.ReadWrite, gpu.Read)
+)
+
+// ColFloats returns the scratch floats one image's column matrix takes: C·R·S × OH·OW.
+func ColFloats(p layers.Conv2D) int { return p.C * p.R * p.S * p.OutH() * p.OutW() }
+
+// chunk returns how many images fit the scratch at once.
+func chunk(p layers.Conv2D, scratch gpu.Arg) int {
+	per := int64(ColFloats(p)) * 4
+	nc := int(gpu.Avail(scratch) / per)
+	if nc < 1 {
+		panic(fmt.Sprintf("vk: conv2d scratch of %d bytes is smaller than one image's columns (%d bytes)", gpu.Avail(scratch), per))
+	}
+	return min(nc, p.N)
+}
+
+func mustFit(what string, a gpu.Arg, floats int) {
+	if a == nil || gpu.Avail(a) < int64(floats)*4 {
+		panic(fmt.Sprintf("vk: %s buffer too small: needs %d floats", what, floats))
+	}
+}
+
+func checkConv(p layers.Conv2D, x, w, y gpu.Arg) {
+	if err := p.Validate(); err != nil {
+		panic("vk: " + err.Error())
+	}
+	mustFit("conv2d x/dx", x, p.N*p.C*p.H*p.W)
+	mustFit("conv2d w/dw", w, p.K*p.C/p.Groups*p.R*p.S)
+	mustFit("conv2d y/dy", y, p.N*p.K*p.OutH()*p.OutW())
+}
+
+// im2col records col[n][q][p] for images [n0, n0+nc) of x.
+func (l *Lib) im2col(s *gpu.Seq, col, x gpu.Arg, p layers.Conv2D, n0, nc int) {
+	oh, ow := p.OutH(), p.OutW()
+	xs := gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4)
+	l.dispatch1D(s, kIm2col, nc*p.C*p.R*p.S*oh, 64, args(col, xs), nc, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, oh, ow)
+}
+
+// Conv2DForward records y = conv(x, w) + b (ReLU fused when relu), as layers.Conv2DForward.
+// b may be nil (no bias).
+func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, relu bool, scratch gpu.Arg) {
+	checkConv(p, x, w, y)
+	oh, ow := p.OutH(), p.OutW()
+	ohw, g := oh*ow, p.Groups
+	cg, kg := p.C/g, p.K/g
+	q, qg := p.C*p.R*p.S, cg*p.R*p.S
+	nc := chunk(p, scratch)
+	for n0 := 0; n0 < p.N; n0 += nc {
+		m := min(nc, p.N-n0)
+		l.im2col(s, scratch, x, p, n0, m)
+		gm := Gemm{M: kg, N: m * ohw, ND: ohw, K1: 1, K2: qg, Z: g,
+			SAm: qg, SAk2: 1, SAz: kg * qg,
+			SBk2: ohw, SBn1: q * ohw, SBn2: 1, SBz: qg * ohw,
+			SCm: ohw, SCn1: p.K * ohw, SCn2: 1, SCz: kg * ohw,
+			ReLU: relu}
+		if b != nil {
+			mustFit("conv2d b", b, p.K)
+			gm.Bias, gm.SBiasZ = RowBias, kg
+		}
+		l.Gemm(s, gpu.Offset(y, int64(n0*p.K*ohw)*4), w, scratch, b, gm)
+	}
+}
+
+// Conv2DBackwardData records dx = ∂L/∂x (overwritten), as layers.Conv2DBackwardData.
+func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
+	checkConv(p, dx, w, dy)
+	oh, ow := p.OutH(), p.OutW()
+	ohw, g := oh*ow, p.Groups
+	cg, kg := p.C/g, p.K/g
+	q, qg := p.C*p.R*p.S, cg*p.R*p.S
+	nc := chunk(p, scratch)
+	for n0 := 0; n0 < p.N; n0 += nc {
+		m := min(nc, p.N-n0)
+		gm := Gemm{M: qg, N: m * ohw, ND: ohw, K1: 1, K2: kg, Z: g,
+			SAm: 1, SAk2: qg, SAz: kg * qg,
+			SBk2: ohw, SBn1: p.K * ohw, SBn2: 1, SBz: kg * ohw,
+			SCm: ohw, SCn1: q * ohw, SCn2: 1, SCz: qg * ohw}
+		l.Gemm(s, scratch, w, gpu.Offset(dy, int64(n0*p.K*ohw)*4), nil, gm)
+		dxs := gpu.Offset(dx, int64(n0*p.C*p.H*p.W)*4)
+		l.dispatch1D(s, kCol2im, m*p.C*p.H*p.W, 64, args(dxs, scratch), m, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, oh, ow)
+	}
+}
+
+// Conv2DBackwardFilter records dw += ∂L/∂w and db += ∂L/∂b (db may be nil), as
+// layers.Conv2DBackwardFilter.
+func (l *Lib) Conv2DBackwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
+	checkConv(p, x, dw, dy)
+	oh, ow := p.OutH(), p.OutW()
+	ohw, g := oh*ow, p.Groups
+	cg, kg := p.C/g, p.K/g
+	q, qg := p.C*p.R*p.S, cg*p.R*p.S
+	nc := chunk(p, scratch)
+	for n0 := 0; n0 < p.N; n0 += nc {
+		m := min(nc, p.N-n0)
+		l.im2col(s, scratch, x, p, n0, m)
+		gm := Gemm{M: kg, N: qg, ND: qg, K1: m, K2: ohw, Z: g,
+			SAm: ohw, SAk1: p.K * ohw, SAk2: 1, SAz: kg * ohw,
+			SBk1: q * ohw, SBk2: 1, SBn2: ohw, SBz: qg * ohw,
+			SCm: qg, SCn2: 1, SCz: kg * qg,
+			Accumulate: true}
+		l.Gemm(s, dw, gpu.Offset(dy, int64(n0*p.K*ohw)*4), scratch, nil, gm)
+	}
+	if db != nil {
+		mustFit("conv2d db", db, p.K)
+		l.biasGrad(s, db, dy, p.K, p.N, ohw, p.K*ohw, ohw)
+	}
+}
+
+// biasGrad records db[k] += Σ_n Σ_p dy[n·sN + k·sK + p].
+func (l *Lib) biasGrad(s *gpu.Seq, db, dy gpu.Arg, k, n, p, sN, sK int) {
+	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), args(db, dy), k, n, p, sN, sK)
+}
+
+// im2colRef is the CPU reference of im2col: col[n][(c·R+r)·S+s][oh·OW+ow] = x[n, c, oh·stride−pad+r, ow·stride−pad+s].
+func im2colRef(col, x []float32, p layers.Conv2D) {
+	oh, ow := p.OutH(), p.OutW()
+	for n := 0; n < p.N; n++ {
+		for c := 0; c < p.C; c++ {
+			for r := 0; r < p.R; r++ {
+				for s := 0; s < p.S; s++ {
+					q := (c*p.R+r)*p.S + s
+					for i := 0; i < oh; i++ {
+						for j := 0; j < ow; j++ {
+							h, w := i*p.Stride-p.Pad+r, j*p.Stride-p.Pad+s
+							v := float32(0)
+							if h >= 0 && h < p.H && w >= 0 && w < p.W {
+								v = x[((n*p.C+c)*p.H+h)*p.W+w]
+							}
+							col[((n*p.C*p.R*p.S)+q)*oh*ow+i*ow+j] = v
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2imRef is the CPU reference of col2im: dx (overwritten) sums every column entry im2col copied from it.
+func col2imRef(dx, dcol []float32, p layers.Conv2D) {
+	clear(dx)
+	oh, ow := p.OutH(), p.OutW()
+	for n := 0; n < p.N; n++ {
+		for c := 0; c < p.C; c++ {
+			for r := 0; r < p.R; r++ {
+				for s := 0; s < p.S; s++ {
+					q := (c*p.R+r)*p.S + s
+					for i := 0; i < oh; i++ {
+						for j := 0; j < ow; j++ {
+							h, w := i*p.Stride-p.Pad+r, j*p.Stride-p.Pad+s
+							if h >= 0 && h < p.H && w >= 0 && w < p.W {
+								dx[((n*p.C+c)*p.H+h)*p.W+w] += dcol[((n*p.C*p.R*p.S)+q)*oh*ow+i*ow+j]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,144 @@
+package vk
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/layers/layerstest"
+)
+
+// convShapes are the conv layers of both AlexNet variants (at batch 2; batch 1 is checked on the
+// first image) and awkward geometries: 1×1 maps, odd sizes, stride > kernel, padding ≥ kernel/2,
+// channel counts that are not multiples of the 16-row tile, and 2 or 3 groups.
+var convShapes = []struct {
+	name    string
+	p       layers.Conv2D
+	scratch int // images of columns the scratch holds (chunking when < N)
+}{
+	{"alexnet/conv1", layers.Conv2D{N: 2, C: 3, H: 227, W: 227, K: 96, R: 11, S: 11, Stride: 4, Groups: 1}, 1},
+	{"alexnet/conv2", layers.Conv2D{N: 2, C: 96, H: 27, W: 27, K: 256, R: 5, S: 5, Stride: 1, Pad: 2, Groups: 2}, 2},
+	{"alexnet/conv3", layers.Conv2D{N: 2, C: 256, H: 13, W: 13, K: 384, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
+	{"alexnet/conv4", layers.Conv2D{N: 2, C: 384, H: 13, W: 13, K: 384, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 2}, 2},
+	{"alexnet/conv5", layers.Conv2D{N: 2, C: 384, H: 13, W: 13, K: 256, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 2}, 2},
+	{"alexnet-tv/conv1", layers.Conv2D{N: 2, C: 3, H: 224, W: 224, K: 64, R: 11, S: 11, Stride: 4, Pad: 2, Groups: 1}, 2},
+	{"alexnet-tv/conv2", layers.Conv2D{N: 2, C: 64, H: 27, W: 27, K: 192, R: 5, S: 5, Stride: 1, Pad: 2, Groups: 1}, 2},
+	{"alexnet-tv/conv3", layers.Conv2D{N: 2, C: 192, H: 13, W: 13, K: 384, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
+	{"alexnet-tv/conv4", layers.Conv2D{N: 2, C: 384, H: 13, W: 13, K: 256, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
+	{"alexnet-tv/conv5", layers.Conv2D{N: 2, C: 256, H: 13, W: 13, K: 256, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
+	{"1x1map", layers.Conv2D{N: 2, C: 5, H: 1, W: 1, K: 17, R: 1, S: 1, Stride: 1, Groups: 1}, 2},
+	{"7x7-pad2-k3", layers.Conv2D{N: 3, C: 6, H: 7, W: 7, K: 9, R: 3, S: 3, Stride: 1, Pad: 2, Groups: 3}, 2},
+	{"13-stride3-k2", layers.Conv2D{N: 2, C: 4, H: 13, W: 13, K: 6, R: 2, S: 2, Stride: 3, Groups: 2}, 1},
+	{"nonsquare", layers.Conv2D{N: 2, C: 3, H: 9, W: 14, K: 33, R: 3, S: 5, Stride: 2, Pad: 1, Groups: 1}, 2},
+	{"kernel-covers-input", layers.Conv2D{N: 2, C: 2, H: 5, W: 5, K: 3, R: 5, S: 5, Stride: 1, Pad: 4, Groups: 1}, 2},
+}
+
+// convTol: each output sums C/G·R·S products (forward), K/G·R·S products (data) or N·OH·OW products
+// (filter) of values in [-1, 1]; the product kernel's tolerance for that many terms.
+func convTol(terms int) (float64, float64) { return gemmTol(terms) }
+
+func TestConv2D(t *testing.T) {
+	d, l := setup(t)
+	for i, tc := range convShapes {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.p
+			oh, ow := p.OutH(), p.OutW()
+			nx, nw, ny := p.N*p.C*p.H*p.W, p.K*p.C/p.Groups*p.R*p.S, p.N*p.K*oh*ow
+			x, w := layerstest.Rand(nx, uint64(10*i+1)), layerstest.Rand(nw, uint64(10*i+2))
+			b, dy := layerstest.Rand(p.K, uint64(10*i+3)), layerstest.Rand(ny, uint64(10*i+4))
+			dw0, db0 := layerstest.Rand(nw, uint64(10*i+5)), layerstest.Rand(p.K, uint64(10*i+6))
+
+			// References in float64 over the whole batch; dw and db accumulate from dw0, db0.
+			y64, dx64 := make([]float64, ny), make([]float64, nx)
+			dw64, db64 := f64(dw0), f64(db0)
+			layers.Conv2DForward(y64, f64(x), f64(w), f64(b), p)
+			layers.Conv2DBackwardData(dx64, f64(dy), f64(w), p)
+			// Batch 1's filter gradient (first image only) on the way to the batch's.
+			p1 := p
+			p1.N = 1
+			layers.Conv2DBackwardFilter(dw64, db64, f64(dy[:ny/p.N]), f64(x[:nx/p.N]), p1)
+			dw1, db1 := f32(dw64), f32(db64)
+			rest := p
+			rest.N = p.N - 1
+			layers.Conv2DBackwardFilter(dw64, db64, f64(dy[ny/p.N:]), f64(x[nx/p.N:]), rest)
+
+			for _, n := range []int{1, p.N} {
+				q := p
+				q.N = n
+				t.Run(fmt.Sprintf("batch%d", n), func(t *testing.T) {
+					tx, tw, tb, tdy := in(t, d, x[:n*nx/p.N]), in(t, d, w), in(t, d, b), in(t, d, dy[:n*ny/p.N])
+					ty, tdx := out(t, d, n*ny/p.N), out(t, d, n*nx/p.N)
+					tdw, tdb := in(t, d, dw0), in(t, d, db0)
+					scratch, err := d.NewBuffer("scratch", int64(tc.scratch*ColFloats(p))*4, gpu.DeviceMemory)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer scratch.Free()
+					record(t, d, func(s *gpu.Seq) {
+						l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
+						l.Conv2DBackwardData(s, tdx.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
+						l.Conv2DBackwardFilter(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), q, scratch)
+					})
+					shapeY, shapeX := []int{n, p.K, oh, ow}, []int{n, p.C, p.H, p.W}
+					atol, rtol := convTol(p.C / p.Groups * p.R * p.S)
+					compare(t, "y", ty.floats(), f32(y64[:n*ny/p.N]), atol, rtol, shapeY)
+					atol, rtol = convTol(p.K / p.Groups * p.R * p.S)
+					compare(t, "dx", tdx.floats(), f32(dx64[:n*nx/p.N]), atol, rtol, shapeX)
+					wantDw, wantDb := f32(dw64), f32(db64)
+					if n == 1 {
+						wantDw, wantDb = dw1, db1
+					}
+					atol, rtol = convTol(n * oh * ow)
+					compare(t, "dw", tdw.floats(), wantDw, atol, rtol, []int{p.K, p.C / p.Groups, p.R, p.S})
+					compare(t, "db", tdb.floats(), wantDb, atol, rtol, nil)
+					tx.unchanged("x")
+					tw.unchanged("w")
+					tb.unchanged("b")
+					tdy.unchanged("dy")
+				})
+			}
+		})
+	}
+}
+
+// The fused ReLU epilogue equals the plain forward followed by max(0, ·).
+func TestConv2DFusedReLU(t *testing.T) {
+	d, l := setup(t)
+	p := layers.Conv2D{N: 2, C: 5, H: 11, W: 11, K: 20, R: 3, S: 3, Stride: 2, Pad: 1, Groups: 1}
+	x, w, b := layerstest.Rand(p.N*p.C*p.H*p.W, 1), layerstest.Rand(p.K*p.C*9, 2), layerstest.Rand(p.K, 3)
+	ny := p.N * p.K * p.OutH() * p.OutW()
+	want := make([]float64, ny)
+	layers.Conv2DForward(want, f64(x), f64(w), f64(b), p)
+	layers.ReLUForward(want, want)
+	tx, tw, tb, ty := in(t, d, x), in(t, d, w), in(t, d, b), out(t, d, ny)
+	scratch, _ := d.NewBuffer("scratch", int64(ColFloats(p))*4, gpu.DeviceMemory)
+	defer scratch.Free()
+	record(t, d, func(s *gpu.Seq) { l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch) })
+	atol, rtol := convTol(45)
+	compare(t, "relu(conv)", ty.floats(), f32(want), atol, rtol, []int{p.N, p.K, p.OutH(), p.OutW()})
+}
+
+// im2col and col2im against their CPU references (col2im is im2col's adjoint).
+func TestIm2colCol2im(t *testing.T) {
+	d, l := setup(t)
+	for _, tc := range convShapes[10:] {
+		p := tc.p
+		ncol := p.N * ColFloats(p)
+		x := layerstest.Rand(p.N*p.C*p.H*p.W, 7)
+		want := make([]float32, ncol)
+		im2colRef(want, x, p)
+		dcol := layerstest.Rand(ncol, 8)
+		wantDx := make([]float32, len(x))
+		col2imRef(wantDx, dcol, p)
+		tx, tcol, tdcol, tdx := in(t, d, x), out(t, d, ncol), in(t, d, dcol), out(t, d, len(x))
+		oh, ow := p.OutH(), p.OutW()
+		record(t, d, func(s *gpu.Seq) {
+			l.im2col(s, tcol.Arg(), tx.Arg(), p, 0, p.N)
+			l.dispatch1D(s, kCol2im, len(x), 64, args(tdx.Arg(), tdcol.Arg()), p.N, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, oh, ow)
+		})
+		compare(t, tc.name+" im2col", tcol.floats(), want, 0, 0, nil) // a copy: exact
+		// Sums of at most R·S terms: tiny float32 rounding only.
+		compare(t, tc.name+" col2im", tdx.floats(), wantDx, 1e-5, 1e-5, []int{p.N, p.C, p.H, p.W})
+	}
+}

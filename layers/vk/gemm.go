@@ -1,0 +1,128 @@
+package vk
+
+import (
+	"fmt"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+)
+
+// Gemm describes one strided batched matrix product, the shared engine of conv2d and linear:
+//
+//	C[z][m, n] = op(Σ_{k1<K1, k2<K2} A[z·SAz + m·SAm + k1·SAk1 + k2·SAk2] · B[z·SBz + k1·SBk1 + k2·SBk2 + n1·SBn1 + n2·SBn2])
+//
+// with n = n1·ND + n2 (columns may span images), C at z·SCz + m·SCm + n1·SCn1 + n2·SCn2, and
+// op adding a bias per row or column, C's previous value (Accumulate), then ReLU. Strides count
+// float32 elements.
+type Gemm struct {
+	M, N, K1, K2, ND, Z         int
+	SAm, SAk1, SAk2, SAz        int
+	SBk1, SBk2, SBn1, SBn2, SBz int
+	SCm, SCn1, SCn2, SCz        int
+	Bias                        BiasMode
+	SBiasZ                      int
+	Accumulate, ReLU            bool
+}
+
+// BiasMode says whether the bias is indexed by row, by column, or absent.
+type BiasMode int
+
+const (
+	NoBias BiasMode = iota
+	RowBias
+	ColBias
+)
+
+// Tiles of the gemm kernel: rows per workgroup and columns per workgroup.
+const gemmTM, gemmTN = 16, 64 * 8
+
+var kGemm = register("gemm", 20, gpu.ReadWrite, gpu.Read, gpu.Read, gpu.Read)
+
+func (g Gemm) flags() uint32 {
+	f := uint32(g.Bias) << 1
+	if g.Accumulate {
+		f |= 1
+	}
+	if g.ReLU {
+		f |= 8
+	}
+	return f
+}
+
+// span returns the largest element index (plus one) the product touches in A, B, C and the bias.
+func (g Gemm) span() (a, b, c, bias int) {
+	n1, n2 := (g.N-1)/g.ND, min(g.N-1, g.ND-1)
+	a = (g.Z-1)*g.SAz + (g.M-1)*g.SAm + (g.K1-1)*g.SAk1 + (g.K2-1)*g.SAk2 + 1
+	b = (g.Z-1)*g.SBz + (g.K1-1)*g.SBk1 + (g.K2-1)*g.SBk2 + n1*g.SBn1 + n2*g.SBn2 + 1
+	c = (g.Z-1)*g.SCz + (g.M-1)*g.SCm + n1*g.SCn1 + n2*g.SCn2 + 1
+	switch g.Bias {
+	case RowBias:
+		bias = (g.Z-1)*g.SBiasZ + g.M
+	case ColBias:
+		bias = (g.Z-1)*g.SBiasZ + g.N
+	}
+	return
+}
+
+func (g Gemm) check(c, a, b, bias gpu.Arg) {
+	if g.M <= 0 || g.N <= 0 || g.K1 <= 0 || g.K2 <= 0 || g.ND <= 0 || g.Z <= 0 {
+		panic(fmt.Sprintf("vk: gemm with empty dimension %+v", g))
+	}
+	na, nb, nc, nbias := g.span()
+	for _, x := range []struct {
+		name string
+		arg  gpu.Arg
+		n    int
+	}{{"A", a, na}, {"B", b, nb}, {"C", c, nc}, {"bias", bias, nbias}} {
+		if x.n > 0 && (x.arg == nil || gpu.Avail(x.arg) < int64(x.n)*4) {
+			panic(fmt.Sprintf("vk: gemm operand %s too small: needs %d floats", x.name, x.n))
+		}
+	}
+}
+
+// Record records C = op(A·B) on s. bias may be nil when g.Bias is NoBias.
+func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
+	g.check(c, a, b, bias)
+	if bias == nil {
+		bias = a // never read; the kernel still needs a valid address
+	}
+	grid := gpu.Grid{X: gpu.DivUp(g.N, gemmTN), Y: gpu.DivUp(g.M, gemmTM), Z: g.Z}
+	s.Dispatch(l.kernel(kGemm), grid, args(c, a, b, bias),
+		g.M, g.N, g.K1, g.K2, g.ND, g.SAm, g.SAk1, g.SAk2, g.SBk1, g.SBk2, g.SBn1, g.SBn2,
+		g.SCm, g.SCn1, g.SCn2, g.SAz, g.SBz, g.SCz, g.SBiasZ, g.flags())
+}
+
+// Flops returns the multiply-adds of the product times two.
+func (g Gemm) Flops() int64 {
+	return 2 * int64(g.M) * int64(g.N) * int64(g.K1) * int64(g.K2) * int64(g.Z)
+}
+
+// gemmRef is the CPU reference of the gemm kernel: the formula on Gemm, in plain loops.
+func gemmRef[T float32 | float64](c, a, b, bias []T, g Gemm) {
+	for z := 0; z < g.Z; z++ {
+		for m := 0; m < g.M; m++ {
+			for n := 0; n < g.N; n++ {
+				n1, n2 := n/g.ND, n%g.ND
+				var v T
+				for k1 := 0; k1 < g.K1; k1++ {
+					for k2 := 0; k2 < g.K2; k2++ {
+						v += a[z*g.SAz+m*g.SAm+k1*g.SAk1+k2*g.SAk2] * b[z*g.SBz+k1*g.SBk1+k2*g.SBk2+n1*g.SBn1+n2*g.SBn2]
+					}
+				}
+				switch g.Bias {
+				case RowBias:
+					v += bias[z*g.SBiasZ+m]
+				case ColBias:
+					v += bias[z*g.SBiasZ+n]
+				}
+				ci := z*g.SCz + m*g.SCm + n1*g.SCn1 + n2*g.SCn2
+				if g.Accumulate {
+					v += c[ci]
+				}
+				if g.ReLU && v < 0 {
+					v = 0
+				}
+				c[ci] = v
+			}
+		}
+	}
+}

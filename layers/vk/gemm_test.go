@@ -1,0 +1,111 @@
+package vk
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers/layerstest"
+)
+
+func f64(v []float32) []float64 {
+	o := make([]float64, len(v))
+	for i, x := range v {
+		o[i] = float64(x)
+	}
+	return o
+}
+
+func f32(v []float64) []float32 {
+	o := make([]float32, len(v))
+	for i, x := range v {
+		o[i] = float32(x)
+	}
+	return o
+}
+
+// gemmTol: float32 sums of K products of values in [-1, 1] drift by about K·eps·|partial sums|;
+// 4e-6·K absolute covers that with margin, while a wrong index or a lost term is off by O(1).
+func gemmTol(k int) (atol, rtol float64) { return 4e-6 * float64(k), 1e-5 }
+
+// plainGemm is a row-major C[Z][M][N] = A[Z][M][K]·B[Z][K][N] layout.
+func plainGemm(m, n, k, z int) Gemm {
+	return Gemm{M: m, N: n, K1: 1, K2: k, ND: n, Z: z,
+		SAm: k, SAk2: 1, SAz: m * k, SBk2: n, SBn2: 1, SBz: k * n, SCm: n, SCn2: 1, SCz: m * n}
+}
+
+func TestGemmShapes(t *testing.T) {
+	d, l := setup(t)
+	cases := []Gemm{
+		plainGemm(1, 1, 1, 1),
+		plainGemm(7, 13, 5, 1),
+		plainGemm(16, 512, 3, 1),
+		plainGemm(17, 513, 33, 2),
+		plainGemm(96, 700, 363, 1),
+	}
+	// Transposed A (column-major) with a row bias, ReLU and accumulation.
+	tA := plainGemm(19, 37, 23, 3)
+	tA.SAm, tA.SAk2, tA.Bias, tA.SBiasZ, tA.ReLU, tA.Accumulate = 1, 19, RowBias, 19, true, true
+	cases = append(cases, tA)
+	// Transposed B with a column bias.
+	tB := plainGemm(5, 70, 9, 1)
+	tB.SBk2, tB.SBn2, tB.Bias = 1, 9, ColBias
+	cases = append(cases, tB)
+	// Columns spanning 3 "images" of 10 positions with a gap, k split over 4×6.
+	sp := Gemm{M: 11, N: 30, K1: 4, K2: 6, ND: 10, Z: 1,
+		SAm: 24, SAk1: 6, SAk2: 1, SBk1: 6 * 10, SBk2: 10, SBn1: 4 * 6 * 10, SBn2: 1, SCm: 10, SCn1: 11*10 + 5, SCn2: 1}
+	cases = append(cases, sp)
+	for i, g := range cases {
+		t.Run(fmt.Sprintf("%d_M%dN%dK%dx%dZ%d", i, g.M, g.N, g.K1, g.K2, g.Z), func(t *testing.T) {
+			na, nb, nc, nbias := g.span()
+			a, b := layerstest.Rand(na, uint64(i+1)), layerstest.Rand(nb, uint64(i+100))
+			var bias []float32
+			if nbias > 0 {
+				bias = layerstest.Rand(nbias, uint64(i+200))
+			}
+			c0 := layerstest.Rand(nc, uint64(i+300))
+			want := f64(c0)
+			gemmRef(want, f64(a), f64(b), f64(bias), g)
+			ta, tb := in(t, d, a), in(t, d, b)
+			var tc *tensor
+			if g.Accumulate {
+				tc = in(t, d, c0)
+			} else {
+				tc = out(t, d, nc)
+			}
+			var tbias *tensor
+			record(t, d, func(s *gpu.Seq) {
+				if bias != nil {
+					tbias = in(t, d, bias)
+					l.Gemm(s, tc.Arg(), ta.Arg(), tb.Arg(), tbias.Arg(), g)
+				} else {
+					l.Gemm(s, tc.Arg(), ta.Arg(), tb.Arg(), nil, g)
+				}
+			})
+			got := tc.floats()
+			// Elements of C the product does not own must keep their NaN (or initial) value.
+			owned := make([]bool, nc)
+			for z := 0; z < g.Z; z++ {
+				for m := 0; m < g.M; m++ {
+					for n := 0; n < g.N; n++ {
+						owned[z*g.SCz+m*g.SCm+(n/g.ND)*g.SCn1+(n%g.ND)*g.SCn2] = true
+					}
+				}
+			}
+			wantF := f32(want)
+			for j := range owned {
+				if !owned[j] {
+					if !g.Accumulate && !math.IsNaN(float64(got[j])) {
+						t.Fatalf("element %d outside the product was written", j)
+					}
+					got[j], wantF[j] = 0, 0
+				}
+			}
+			atol, rtol := gemmTol(g.K1 * g.K2)
+			compare(t, "C", got, wantF, atol, rtol, nil)
+			ta.unchanged("A")
+			tb.unchanged("B")
+		})
+	}
+}
