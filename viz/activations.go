@@ -25,6 +25,17 @@ func ActivationGrid(a []float32, c, h, w int, caption string, opt GridOptions) *
 	if c < 1 || h < 1 || w < 1 || len(a) != c*h*w {
 		panic(fmt.Sprintf("viz: ActivationGrid: len(a)=%d, want C*H*W = %d*%d*%d", len(a), c, h, w))
 	}
+	g, scale := activationLayout(c, h, w, opt)
+	img := newCanvas(g.size().X, g.size().Y, bgColor)
+	plane := h * w
+	g.draw(img, image.Point{}, scale, func(i int) *image.RGBA {
+		return colorMapped(a[i*plane:(i+1)*plane], h, w)
+	})
+	return withTitle(img, caption)
+}
+
+// activationLayout returns the tile grid and scale ActivationGrid uses for [c, h, w] and opt.
+func activationLayout(c, h, w int, opt GridOptions) (tileGrid, int) {
 	border := opt.Border
 	if border <= 0 {
 		border = 1
@@ -37,11 +48,5 @@ func ActivationGrid(a []float32, c, h, w int, caption string, opt GridOptions) *
 	if scale <= 0 {
 		scale = autoScale(gridTarget, min(cols, c), w, 8)
 	}
-	g := newTileGrid(c, cols, w*scale, h*scale, border)
-	img := newCanvas(g.size().X, g.size().Y, bgColor)
-	plane := h * w
-	g.draw(img, image.Point{}, scale, func(i int) *image.RGBA {
-		return colorMapped(a[i*plane:(i+1)*plane], h, w)
-	})
-	return withTitle(img, caption)
+	return newTileGrid(c, cols, w*scale, h*scale, border), scale
 }

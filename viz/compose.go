@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"encoding/binary"
 	"image"
 	"image/draw"
 )
@@ -171,9 +172,7 @@ func scaleInto(dst *image.RGBA, r image.Rectangle, src *image.RGBA) {
 		}
 		srow := src.Pix[src.PixOffset(src.Rect.Min.X, src.Rect.Min.Y+sy):]
 		for k, o := range xoff {
-			d := row[4*k : 4*k+4 : 4*k+4]
-			s := srow[o : o+4 : o+4]
-			d[0], d[1], d[2], d[3] = s[0], s[1], s[2], s[3]
+			binary.NativeEndian.PutUint32(row[4*k:], binary.NativeEndian.Uint32(srow[o:]))
 		}
 		prevSy, prev = sy, row
 	}

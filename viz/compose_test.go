@@ -146,7 +146,7 @@ func BenchmarkCompose1280x800(b *testing.B) {
 	for b.Loop() {
 		ComposeInto(dst, panels...)
 	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/frame")
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/frame")
 }
 
 // BenchmarkRenderPanels measures rendering the four panels from tensors, done once per update

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Metric says which panel of Curves a series belongs to.
@@ -68,7 +69,7 @@ func Curves(series []Series, opt CurveOptions) *image.RGBA {
 	panels := []struct {
 		m     Metric
 		title string
-	}{{Loss, "loss vs step"}, {Accuracy, "top-1 % vs step"}}
+	}{{Loss, "loss vs step|loss"}, {Accuracy, "top-1 % vs step|top-1 %"}}
 	for i, p := range panels {
 		var mine []Series
 		for _, s := range series {
@@ -108,7 +109,7 @@ func stepRange(series []Series) (lo, hi float64) {
 // to the largest finite value, rounded outwards to whole ticks.
 func valueRange(m Metric, series []Series, n int) (lo, hi float64, t axisTicks) {
 	if m == Accuracy {
-		return 0, 1, niceTicks(0, 1, 5)
+		return 0, 1, niceTicks(0, 1, min(n, 5))
 	}
 	lo, hi = 0, 0
 	for _, s := range series {
@@ -128,11 +129,12 @@ func valueRange(m Metric, series []Series, n int) (lo, hi float64, t axisTicks) 
 	return lo, hi, t
 }
 
-// drawCurvePanel draws one panel (title, axes, ticks, curves, legend) inside area.
+// drawCurvePanel draws one panel (title, axes, ticks, curves, legend) inside area; title is
+// "long|short", the short form used where the long one does not fit.
 func drawCurvePanel(img *image.RGBA, area image.Rectangle, title string, m Metric, series []Series,
 	colors map[string]color.RGBA, xlo, xhi float64) {
 	top, bottom := area.Min.Y+titleBand, area.Max.Y-lineH-8
-	ylo, yhi, yt := valueRange(m, series, max(2, (bottom-top)/30))
+	ylo, yhi, yt := valueRange(m, series, max(2, (bottom-top)/25))
 	factor := 1.0
 	if m == Accuracy {
 		factor = 100
@@ -145,7 +147,12 @@ func drawCurvePanel(img *image.RGBA, area image.Rectangle, title string, m Metri
 	if plot.Dx() < 4 || plot.Dy() < 4 {
 		return // too small to draw anything useful
 	}
-	drawText(img, area.Min.X+4, area.Min.Y+3, fitText(title, area.Dx()-8), textColor)
+	long, short, _ := strings.Cut(title, "|")
+	legendX := drawLegend(img, area, short, series, colors)
+	if textWidth(long) > legendX-area.Min.X-8-2*charW {
+		long = short // the long title ("… vs step") only when it fits whole
+	}
+	drawText(img, area.Min.X+4, area.Min.Y+3, fitText(long, legendX-area.Min.X-8), textColor)
 	xt := niceTicks(xlo, xhi, max(1, plot.Dx()/50))
 	xPix := func(x float64) int { return plot.Min.X + toPixel(x, xlo, xhi, plot.Dx()) }
 	yPix := func(y float64) int { return plot.Max.Y - 1 - toPixel(y, ylo, yhi, plot.Dy()) }
@@ -189,7 +196,6 @@ func drawCurvePanel(img *image.RGBA, area image.Rectangle, title string, m Metri
 		msg := "no data"
 		drawText(img, (plot.Min.X+plot.Max.X-textWidth(msg))/2, (plot.Min.Y+plot.Max.Y-lineH)/2, msg, axisColor)
 	}
-	drawLegend(img, plot, series, colors)
 }
 
 // toPixel maps v in [lo, hi] to round((v−lo)/(hi−lo)·(n−1)), clamped a little outside [0, n) so
@@ -200,43 +206,29 @@ func toPixel(v, lo, hi float64, n int) int {
 	return int(math.Floor(float64(t*float64(n-1)) + 0.5))
 }
 
-// drawLegend lists each distinct series name with a short line in its colour, in the corner of
-// plot that hides the fewest curve pixels (top-right first), so a rising accuracy curve is not
-// covered.
-func drawLegend(img *image.RGBA, plot image.Rectangle, series []Series, colors map[string]color.RGBA) {
+// drawLegend lists each distinct series name after a short line in its colour, right-aligned in
+// the title strip of area, where it can never hide data, and returns the x where it starts. When
+// the strip cannot hold the legend and the first four characters of the title, it draws nothing
+// and returns area.Max.X.
+func drawLegend(img *image.RGBA, area image.Rectangle, title string, series []Series, colors map[string]color.RGBA) int {
 	var names []string
-	widest := 0
+	width := 0
 	for _, s := range series {
 		if !slices.Contains(names, s.Name) {
 			names = append(names, s.Name)
-			widest = max(widest, textWidth(s.Name))
+			width += 14 + textWidth(s.Name) + 8
 		}
 	}
-	if len(names) == 0 {
-		return
+	keep := min(textWidth(title), 4*charW)
+	if len(names) == 0 || width > area.Dx()-16-keep-8 {
+		return area.Max.X
 	}
-	size := image.Pt(widest+28, 4+len(names)*(lineH+2))
-	corners := []image.Point{
-		{plot.Max.X - 4 - size.X, plot.Min.Y + 4}, {plot.Max.X - 4 - size.X, plot.Max.Y - 4 - size.Y},
-		{plot.Min.X + 4, plot.Min.Y + 4}, {plot.Min.X + 4, plot.Max.Y - 4 - size.Y},
+	x := area.Max.X - 12 - width + 8 // right edge in line with the plot's
+	start := x
+	for _, n := range names {
+		fillRect(img, image.Rect(x, area.Min.Y+9, x+11, area.Min.Y+11), colors[n])
+		drawText(img, x+14, area.Min.Y+3, n, textColor)
+		x += 14 + textWidth(n) + 8
 	}
-	var box image.Rectangle
-	hidden := -1
-	for _, c := range corners {
-		r := image.Rectangle{Min: c, Max: c.Add(size)}
-		n := 0
-		for _, col := range colors {
-			n += countIn(img, r, col)
-		}
-		if hidden < 0 || n < hidden {
-			box, hidden = r, n
-		}
-	}
-	fillRect(img, box, bgColor)
-	strokeRect(img, box, axisColor)
-	for i, n := range names {
-		y := box.Min.Y + 3 + i*(lineH+2)
-		fillRect(img, image.Rect(box.Min.X+4, y+6, box.Min.X+18, y+8), colors[n])
-		drawText(img, box.Min.X+22, y, n, textColor)
-	}
+	return start
 }

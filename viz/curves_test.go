@@ -71,8 +71,8 @@ func TestCurvesPanelsAndColours(t *testing.T) {
 		}
 	}
 	img := Curves([]Series{loss}, CurveOptions{Width: 400, Height: 200})
-	early := topmost(img, image.Rect(0, 0, 100, 200), c4(seriesPalette[0]))
-	late := topmost(img, image.Rect(100, 0, 200, 200), c4(seriesPalette[0]))
+	early := topmost(img, image.Rect(0, titleBand, 100, 200), c4(seriesPalette[0]))
+	late := topmost(img, image.Rect(100, titleBand, 200, 200), c4(seriesPalette[0]))
 	if early < 0 || late < 0 || early >= late {
 		t.Errorf("falling loss not drawn falling: topmost curve pixel y=%d in the first half, y=%d in the second", early, late)
 	}

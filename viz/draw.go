@@ -96,27 +96,8 @@ func drawLine(img *image.RGBA, clip image.Rectangle, x0, y0, x1, y1, pen int, c 
 
 // blitScaled copies src onto dst with its top-left corner at at, every source pixel becoming a
 // scale×scale block (nearest-neighbour upscaling keeps filter pixels crisp), clipped to dst.
-// Each source row is expanded once into dst and then copied to the scale−1 rows below it.
 func blitScaled(dst *image.RGBA, at image.Point, src *image.RGBA, scale int) {
-	sb := src.Rect
-	full := image.Rectangle{Min: at, Max: at.Add(sb.Size().Mul(scale))}
-	clip := full.Intersect(dst.Rect)
-	if clip.Empty() {
-		return
-	}
-	n := 4 * clip.Dx()
-	for y := clip.Min.Y; y < clip.Max.Y; y++ {
-		row := dst.Pix[dst.PixOffset(clip.Min.X, y):][:n]
-		if y > clip.Min.Y && (y-at.Y)%scale != 0 {
-			copy(row, dst.Pix[dst.PixOffset(clip.Min.X, y-1):][:n])
-			continue
-		}
-		srow := src.Pix[src.PixOffset(sb.Min.X, sb.Min.Y+(y-at.Y)/scale):]
-		for k := 0; k < n; k += 4 {
-			o := 4 * ((clip.Min.X - at.X + k/4) / scale)
-			row[k], row[k+1], row[k+2], row[k+3] = srow[o], srow[o+1], srow[o+2], srow[o+3]
-		}
-	}
+	scaleInto(dst, image.Rectangle{Min: at, Max: at.Add(src.Rect.Size().Mul(scale))}, src)
 }
 
 // toRGBA returns img itself when it is an *image.RGBA with origin (0,0), else a converted copy.

@@ -88,8 +88,8 @@ func withTitle(body *image.RGBA, title string) *image.RGBA {
 	if title == "" {
 		return body
 	}
-	bs := body.Rect.Size()
-	out := newCanvas(max(bs.X, textWidth(title)+8), bs.Y+titleBand, bgColor)
+	sz := titledSize(body.Rect.Size(), title)
+	out := newCanvas(sz.X, sz.Y, bgColor)
 	drawText(out, 4, 3, title, textColor)
 	draw.Draw(out, body.Rect.Add(image.Pt(0, titleBand)), body, image.Point{}, draw.Src)
 	return out
@@ -104,4 +104,12 @@ func countColorPix(pix []byte, c color.RGBA) int {
 		}
 	}
 	return n
+}
+
+// titledSize is the size withTitle gives a body of size body.
+func titledSize(body image.Point, title string) image.Point {
+	if title == "" {
+		return body
+	}
+	return image.Pt(max(body.X, textWidth(title)+8), body.Y+titleBand)
 }

@@ -1,9 +1,6 @@
 package viz
 
-import (
-	"math"
-	"strconv"
-)
+import "strconv"
 
 // finiteRange returns the minimum and maximum of the finite values of v; ok is false when v has
 // none (empty, or all NaN/±Inf).
@@ -21,11 +18,8 @@ func finiteRange(v []float32) (lo, hi float32, ok bool) {
 	return lo, hi, ok
 }
 
-// isFinite reports whether x is neither NaN nor ±Inf.
-func isFinite(x float32) bool {
-	f := float64(x)
-	return !math.IsNaN(f) && !math.IsInf(f, 0)
-}
+// isFinite reports whether x is neither NaN nor ±Inf: x − x is 0 for finite x and NaN otherwise.
+func isFinite(x float32) bool { return x-x == 0 }
 
 // unit maps x from [lo, hi] to t = (x − lo)/(hi − lo) in [0, 1], computed in float64 so that
 // extreme float32 ranges cannot overflow; a constant range (hi == lo) gives 0.5.

@@ -28,7 +28,8 @@ var (
 // ProbePanel draws the probe image (upscaled with nearest neighbour by the largest integer
 // factor that fits, or shrunk to fit when it is larger than the space) beside up to five rows "label ▮▮▮▮ 87.3%" for top (in the given order), the
 // bar's length proportional to the probability. A non-finite probability draws a magenta bar and
-// "NaN"; labels too long for the space end in "~". A nil img leaves the picture area empty.
+// "NaN"; labels too long for the space end in "~", and a panel too narrow for the percentages
+// leaves them out. A nil img leaves the picture area empty.
 func ProbePanel(img image.Image, top []Prediction, opt ProbeOptions) *image.RGBA {
 	w, h := opt.Width, opt.Height
 	if w <= 0 {
@@ -54,9 +55,17 @@ func ProbePanel(img image.Image, top []Prediction, opt ProbeOptions) *image.RGBA
 	strokeRect(out, pic.Inset(-1), borderColor)
 	rows := top[:min(5, len(top))]
 	x0 := box.Max.X + 10
-	labelW := (w - x0) * 2 / 5
 	pctW := textWidth("100.0%")
-	barMax := w - x0 - labelW - pctW - 12
+	rest := w - x0 - pctW - 12 // shared by the labels and the bars
+	if rest < 60 {
+		pctW, rest = 0, w-x0-6 // too narrow: labels and bars only, no percentages
+	}
+	labelW := 0                // as wide as the longest label, but at most 3/5 of rest
+	for _, p := range rows {
+		labelW = max(labelW, textWidth(p.Label)+8)
+	}
+	labelW = min(labelW, rest*3/5)
+	barMax := rest - labelW
 	for i, p := range rows {
 		y := y0 + i*(lineH+8)
 		c := textColor
@@ -78,7 +87,9 @@ func ProbePanel(img image.Image, top []Prediction, opt ProbeOptions) *image.RGBA
 			fillRect(out, image.Rect(bx, y+2, bx+barMax, y+lineH-1), gridColor)
 			fillRect(out, image.Rect(bx, y+2, bx+bar, y+lineH-1), bc)
 		}
-		drawText(out, bx+max(0, barMax)+6, y, pct, textColor)
+		if pctW > 0 {
+			drawText(out, bx+max(0, barMax)+6, y, pct, textColor)
+		}
 	}
 	return out
 }

@@ -44,10 +44,11 @@ func TestProbePanelBars(t *testing.T) {
 	top := []Prediction{{"a", 0.8}, {"b", 0.4}, {"c", 0}, {"d", 1.5}, {"e", math.Inf(1)}, {"f", 0.9}}
 	img := ProbePanel(shirtImage(), top, ProbeOptions{Width: 400, Height: 150, Truth: "b"})
 	row := func(i int) image.Rectangle { y := 4 + i*(lineH+8); return image.Rect(0, y, 400, y+lineH) }
-	// The bars lie in the right half; the one-letter labels, drawn in the truth colour too, do not.
+	// The picture ends at x = 146 and the one-letter labels (drawn in the truth colour too) span
+	// x = 156..163, so a scan line from x = 166 crosses only the bar.
 	bar := func(i int, c color.RGBA) int {
 		r := row(i)
-		return countIn(img, image.Rect(200, r.Min.Y+6, r.Max.X, r.Min.Y+7), c)
+		return countIn(img, image.Rect(166, r.Min.Y+6, r.Max.X, r.Min.Y+7), c)
 	}
 	full := bar(3, barColor) // 1.5 is clamped to 1
 	cases := []struct {

@@ -61,20 +61,22 @@ func channelMean(x []float32, c, plane int) []float32 {
 }
 
 // colorMapped renders one h×w plane through the viridis map after per-plane min–max
-// normalisation; a constant plane (a dead ReLU channel is all zeros) gets the lowest colour.
+// normalisation, t = (v − lo)/(hi − lo); a constant plane (a dead ReLU channel is all zeros)
+// gets the lowest colour. It writes Pix directly: it is the hot loop of a dashboard redraw.
 func colorMapped(x []float32, h, w int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	lo, hi, _ := finiteRange(x)
+	span := float64(hi) - float64(lo)
 	for i, v := range x {
-		px := nanColor
+		c := nanColor
 		if isFinite(v) {
-			t := 0.0
-			if hi > lo {
-				t = unit(v, lo, hi)
+			c = viridisLUT[0]
+			if span > 0 {
+				c = viridisLUT[unitByte((float64(v)-float64(lo))/span)]
 			}
-			px = Viridis(t)
 		}
-		setRGBA(img, i%w, i/w, px)
+		p := img.Pix[4*i : 4*i+4 : 4*i+4]
+		p[0], p[1], p[2], p[3] = c.R, c.G, c.B, c.A
 	}
 	return img
 }
