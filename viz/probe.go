@@ -60,7 +60,7 @@ func ProbePanel(img image.Image, top []Prediction, opt ProbeOptions) *image.RGBA
 	if rest < 60 {
 		pctW, rest = 0, w-x0-6 // too narrow: labels and bars only, no percentages
 	}
-	labelW := 0                // as wide as the longest label, but at most 3/5 of rest
+	labelW := 0 // as wide as the longest label, but at most 3/5 of rest
 	for _, p := range rows {
 		labelW = max(labelW, textWidth(p.Label)+8)
 	}
