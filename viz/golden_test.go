@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -126,3 +127,26 @@ func countColor(img *image.RGBA, r image.Rectangle, c [4]uint8) int {
 
 // c4 turns a colour into the array countColor compares with.
 func c4(c color.RGBA) [4]uint8 { return [4]uint8{c.R, c.G, c.B, c.A} }
+
+// TestFirstDiff checks the golden comparison itself: it must catch a size change and a single
+// changed pixel, naming that pixel, and accept identical images.
+func TestFirstDiff(t *testing.T) {
+	base := Curves(nil, CurveOptions{Width: 40, Height: 30})
+	moved := Curves(nil, CurveOptions{Width: 40, Height: 30})
+	moved.SetRGBA(17, 9, color.RGBA{1, 2, 3, 255})
+	cases := []struct {
+		name      string
+		got, want *image.RGBA
+		contains  string
+	}{
+		{"same", base, Curves(nil, CurveOptions{Width: 40, Height: 30}), ""},
+		{"size", base, Curves(nil, CurveOptions{Width: 41, Height: 30}), "size (40,30), want (41,30)"},
+		{"one pixel", moved, base, "(x=17, y=9): got {1 2 3 255}"},
+	}
+	for _, tc := range cases {
+		msg := firstDiff(tc.got, tc.want)
+		if tc.contains == "" && msg != "" || tc.contains != "" && !strings.Contains(msg, tc.contains) {
+			t.Errorf("%s: firstDiff = %q, want it to contain %q", tc.name, msg, tc.contains)
+		}
+	}
+}
