@@ -2,7 +2,6 @@ package data
 
 import (
 	"fmt"
-	"image"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -23,7 +22,7 @@ type folderSource struct {
 	files   []string
 	labels  []int32
 	size    int       // side of the square written by image
-	scratch sync.Pool // *image.RGBA size×size, reused between decodes
+	scratch sync.Pool // *decodeScratch, reused between decodes
 }
 
 func (f *folderSource) len() int            { return len(f.files) }
@@ -37,7 +36,7 @@ func (f *folderSource) image(i int, dst []byte) error {
 	if err != nil {
 		return fmt.Errorf("%v: %w", err, ErrBadImage)
 	}
-	scratch, _ := f.scratch.Get().(*image.RGBA)
+	scratch, _ := f.scratch.Get().(*decodeScratch)
 	scratch, err = decodeSquare(f.files[i], b, f.size, dst, scratch)
 	f.scratch.Put(scratch)
 	return err

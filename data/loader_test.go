@@ -437,3 +437,40 @@ func TestLoaderReportsReadErrors(t *testing.T) {
 type failingSource struct{ source }
 
 func (failingSource) image(int, []byte) error { return errors.New("disk on fire") }
+
+func TestRenderFastPathMatchesGeneral(t *testing.T) {
+	r := newRNG(3, 0)
+	for _, c := range []struct {
+		cn, crop, pad int
+		mean          bool
+	}{{1, 5, 0, false}, {3, 6, 2, true}, {3, 7, 0, false}, {1, 11, 3, true}} {
+		const h, w = 7, 8
+		p := &pipeline{cn: c.cn, co: c.cn, h: h, w: w, crop: c.crop, pad: c.pad, scale: 0.5,
+			chMean: [3]float32{1, 2, 3}, chInvStd: [3]float32{0.5, 2, 4}}
+		if c.mean {
+			p.meanImg = make([]float32, c.cn*h*w)
+			for i := range p.meanImg {
+				p.meanImg[i] = float32(r.intn(255))
+			}
+		}
+		img := make([]byte, c.cn*h*w)
+		for i := range img {
+			img[i] = byte(r.intn(256))
+		}
+		for _, flip := range []bool{false, true} {
+			oy, ox := r.intn(h+2*c.pad-c.crop+1), r.intn(w+2*c.pad-c.crop+1)
+			noise := [3]float32{1.5, -2, 0.25}
+			fast, slow := make([]float32, c.cn*c.crop*c.crop), make([]float32, c.cn*c.crop*c.crop)
+			for i := range fast {
+				fast[i], slow[i] = float32(math.NaN()), float32(math.NaN())
+			}
+			p.renderSame(fast, img, oy, ox, flip, noise)
+			p.renderGeneral(slow, img, oy, ox, flip, noise)
+			for i := range fast {
+				if math.Abs(float64(fast[i]-slow[i])) > 1e-4*(1+math.Abs(float64(slow[i]))) || math.IsNaN(float64(fast[i])) {
+					t.Fatalf("%+v flip %v: element %d fast %g general %g", c, flip, i, fast[i], slow[i])
+				}
+			}
+		}
+	}
+}

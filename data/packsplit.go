@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"os"
 	"path/filepath"
 )
@@ -44,7 +43,7 @@ func packSplit(ctx context.Context, dir string, m *shardManifest, files []string
 	size := m.Size * m.Size * 3
 	window := 4 * opts.Workers
 	free := make(chan []byte, window+2)
-	scratch := make(chan *image.RGBA, opts.Workers)
+	scratch := make(chan *decodeScratch, opts.Workers)
 	run := startOrdered(len(order), opts.Workers, window, func(j int) packed {
 		if ctx.Err() != nil {
 			return packed{err: ctx.Err()}
@@ -55,7 +54,7 @@ func packSplit(ctx context.Context, dir string, m *shardManifest, files []string
 		default:
 			pix = make([]byte, size)
 		}
-		var sc *image.RGBA
+		var sc *decodeScratch
 		select {
 		case sc = <-scratch:
 		default:

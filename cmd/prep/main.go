@@ -62,6 +62,7 @@ func run(args []string, stderr io.Writer) int {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0
 		}
+		fmt.Fprintf(stderr, "prep: %v (see prep --help)\n", err)
 		return 2
 	}
 	if *in == "" || *out == "" || fs.NArg() > 0 {
