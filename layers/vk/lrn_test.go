@@ -1,0 +1,60 @@
+package vk
+
+import (
+	"testing"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/layers/layerstest"
+)
+
+// lrnTol returns the forward and backward tolerances of case p. scale sums the same squares in the
+// same order as Go, so only a fused multiply-add may differ: 1e-6 relative. y and dy·scale^(−β) go
+// through the GPU's pow, exp2(−β·log2 s), good to a few ulp (Vulkan allows 3 ulp per step), so 1e-5
+// relative. dx subtracts 2aβ·x·Σ dy·y/scale, a term up to 2aβ·Size·(max |x|)…, that may cancel the
+// first; its error scales with that term, hence the absolute part.
+func lrnTol(p layers.LRN) (scaleRtol, yRtol, dxAtol float64) {
+	return 1e-6, 1e-5, 1e-6 * (1 + 2*p.EffAlpha()*p.Beta*float64(p.Size))
+}
+
+func TestLRNForward(t *testing.T) {
+	d, l := setup(t)
+	for _, c := range lrnCases {
+		t.Run(c.name, func(t *testing.T) {
+			p := c.p
+			size, shape := p.N*p.C*p.H*p.W, []int{p.N, p.C, p.H, p.W}
+			x := layerstest.Rand(size, 13)
+			y, scale := make([]float32, size), make([]float32, size)
+			layers.LRNForward(y, scale, x, p)
+			tx, ty, tscale := in(t, d, x), out(t, d, size), out(t, d, size)
+			record(t, d, func(s *gpu.Seq) { l.LRNForward(s, ty.Arg(), tscale.Arg(), tx.Arg(), p) })
+			scaleRtol, yRtol, _ := lrnTol(p)
+			compare(t, "scale", tscale.floats(), scale, 0, scaleRtol, shape)
+			compare(t, "y", ty.floats(), y, 1e-7, yRtol, shape)
+			tx.unchanged("x")
+		})
+	}
+}
+
+// The backward pass takes the reference forward's y and scale, so it is tested on its own.
+func TestLRNBackward(t *testing.T) {
+	d, l := setup(t)
+	for _, c := range lrnCases {
+		t.Run(c.name, func(t *testing.T) {
+			p := c.p
+			size, shape := p.N*p.C*p.H*p.W, []int{p.N, p.C, p.H, p.W}
+			x, dy := layerstest.Rand(size, 14), layerstest.Rand(size, 15)
+			y, scale, dx := make([]float32, size), make([]float32, size), make([]float32, size)
+			layers.LRNForward(y, scale, x, p)
+			layers.LRNBackward(dx, dy, x, y, scale, p)
+			tdy, tx, ty, tscale, tdx := in(t, d, dy), in(t, d, x), in(t, d, y), in(t, d, scale), out(t, d, size)
+			record(t, d, func(s *gpu.Seq) { l.LRNBackward(s, tdx.Arg(), tdy.Arg(), tx.Arg(), ty.Arg(), tscale.Arg(), p) })
+			_, yRtol, dxAtol := lrnTol(p)
+			compare(t, "dx", tdx.floats(), dx, dxAtol, yRtol, shape)
+			tdy.unchanged("dy")
+			tx.unchanged("x")
+			ty.unchanged("y")
+			tscale.unchanged("scale")
+		})
+	}
+}

@@ -1,0 +1,42 @@
+package vk
+
+import (
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers"
+)
+
+var (
+	kMaxPoolFwd = register("maxpool_fwd", 8, gpu.Write, gpu.Write, gpu.Read)
+	kMaxPoolBwd = register("maxpool_bwd", 8, gpu.Write, gpu.Read, gpu.Read)
+)
+
+// checkMaxPool panics unless p is valid and x, y and arg hold whole tensors of their shapes.
+func checkMaxPool(p layers.MaxPool, x, y, arg gpu.Arg) {
+	if err := p.Validate(); err != nil {
+		panic("vk: " + err.Error())
+	}
+	mustFit("maxpool x/dx", x, p.N*p.C*p.H*p.W)
+	mustFit("maxpool y/dy", y, p.N*p.C*p.OutH()*p.OutW())
+	mustFit("maxpool arg", arg, p.N*p.C*p.OutH()*p.OutW())
+}
+
+// maxPoolScalars returns the push constants shared by both maxpool kernels.
+func maxPoolScalars(p layers.MaxPool) []any {
+	return []any{p.N * p.C, p.H, p.W, p.OutH(), p.OutW(), p.Size, p.Stride, p.Pad}
+}
+
+// MaxPoolForward records max pooling, as layers.MaxPoolForward: y[n,c,oh,ow] is the max of the
+// in-range window elements and arg[n,c,oh,ow] (int32) its index h·W+w in the plane, ties keeping
+// the first. y and arg [N,C,OH,OW] are overwritten; x [N,C,H,W].
+func (l *Lib) MaxPoolForward(s *gpu.Seq, y, arg, x gpu.Arg, p layers.MaxPool) {
+	checkMaxPool(p, x, y, arg)
+	l.dispatch1D(s, kMaxPoolFwd, p.N*p.C*p.OutH()*p.OutW(), 64, args(y, arg, x), maxPoolScalars(p)...)
+}
+
+// MaxPoolBackward records dx[n,c,i] = Σ_{o with arg[n,c,o] == i} dy[n,c,o], as
+// layers.MaxPoolBackward, gathering per input over the windows that cover it (no atomics).
+// dx [N,C,H,W] is overwritten; dy and arg [N,C,OH,OW] as written by MaxPoolForward.
+func (l *Lib) MaxPoolBackward(s *gpu.Seq, dx, dy, arg gpu.Arg, p layers.MaxPool) {
+	checkMaxPool(p, dx, dy, arg)
+	l.dispatch1D(s, kMaxPoolBwd, p.N*p.C*p.H*p.W, 64, args(dx, dy, arg), maxPoolScalars(p)...)
+}

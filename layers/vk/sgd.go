@@ -1,0 +1,24 @@
+package vk
+
+import "github.com/alexnet-vk/alexnet/gpu"
+
+var kSGD = register("sgd_update", 2, gpu.ReadWrite, gpu.ReadWrite, gpu.Read, gpu.Read)
+
+// SGDHyperFloats is the length of the hyper-parameter buffer SGD reads: {lr, mu, wd} as float32.
+const SGDHyperFloats = 3
+
+// SGD records the paper's update (§5) in place over n elements, as layers.SGD:
+//
+//	v[i] = mu·v[i] − wd·lr·w[i] − lr·g[i],   w[i] = w[i] + v[i]
+//
+// lr, mu and wd are read from the device buffer hyper = {lr, mu, wd} (float32) when the sequence
+// runs, so a schedule changes lr without re-recording. decay = false drops the wd term (biases).
+// w and v [n] are updated in place; g [n] (a range of a parameter slab is passed as a Ref).
+func (l *Lib) SGD(s *gpu.Seq, w, v, g, hyper gpu.Arg, n int, decay bool) {
+	mustCount("SGD", n)
+	mustFit("sgd w", w, n)
+	mustFit("sgd v", v, n)
+	mustFit("sgd g", g, n)
+	mustFit("sgd hyper", hyper, SGDHyperFloats)
+	l.dispatch1D(s, kSGD, n, elemPerGroup, args(w, v, g, hyper), n, decay)
+}

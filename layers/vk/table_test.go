@@ -1,0 +1,115 @@
+package vk
+
+import (
+	"testing"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers"
+)
+
+// Shapes shared by the tests of relu, dropout, lrn, maxpool, avgpool, softmaxce and sgd: the exact
+// AlexNet shapes of both variants (paper "alexnet", torchvision "alexnet-tv") at batch 1 and 2,
+// beside awkward ones (1, 7, 13, 65537 elements; 1×1 maps; counts that are not multiples of the
+// workgroup size 64 or of the 2048 elements an elementwise workgroup handles).
+
+// sized is a named element count.
+type sized struct {
+	name string
+	n    int
+}
+
+// elemSizes are the lengths the elementwise kernels (relu, dropout, sgd) are tested over.
+var elemSizes = []sized{
+	{"1", 1}, {"7", 7}, {"13", 13}, {"2047", 2047}, {"2049", 2049}, {"65537", 65537},
+	{"fc8/batch2", 2 * 1000}, {"fc6/batch1", 4096}, {"fc6/batch2", 2 * 4096},
+	{"pool5/batch2", 2 * 256 * 6 * 6}, {"conv3/batch2", 2 * 384 * 13 * 13},
+	{"alexnet/conv1/batch1", 96 * 55 * 55}, {"alexnet/conv1/batch2", 2 * 96 * 55 * 55},
+	{"alexnet/conv2/batch2", 2 * 256 * 27 * 27},
+	{"alexnet-tv/conv1/batch2", 2 * 64 * 55 * 55}, {"alexnet-tv/conv2/batch1", 192 * 27 * 27},
+}
+
+// lrnCases cover the paper's LRN after conv1 and conv2, a strong Alpha (so that an error in the
+// window sum is far above the tolerance, which the paper's Alpha = 1e-4 would hide), PyTorch's
+// convention, C < Size, one channel, 1×1 maps, Size 1 and an even Size.
+var lrnCases = []struct {
+	name string
+	p    layers.LRN
+}{
+	{"alexnet/conv1/batch1", layers.PaperLRN(1, 96, 55, 55)},
+	{"alexnet/conv1/batch2", layers.PaperLRN(2, 96, 55, 55)},
+	{"alexnet/conv2/batch1", layers.PaperLRN(1, 256, 27, 27)},
+	{"alexnet/conv2/batch2", layers.PaperLRN(2, 256, 27, 27)},
+	{"alexnet/conv2/alpha1", layers.LRN{N: 1, C: 256, H: 27, W: 27, Size: 5, Alpha: 1, Beta: 0.75, K: 2}},
+	{"pytorch/k1", layers.LRN{N: 2, C: 13, H: 7, W: 7, Size: 5, Alpha: 1e-4, Beta: 0.75, K: 1, AlphaOverN: true}},
+	{"C3<Size", layers.LRN{N: 2, C: 3, H: 13, W: 13, Size: 5, Alpha: 1, Beta: 0.75, K: 1}},
+	{"C1", layers.LRN{N: 3, C: 1, H: 7, W: 7, Size: 5, Alpha: 1, Beta: 0.75, K: 1}},
+	{"1x1", layers.LRN{N: 3, C: 10, H: 1, W: 1, Size: 5, Alpha: 1, Beta: 0.75, K: 2}},
+	{"size1", layers.LRN{N: 1, C: 9, H: 13, W: 13, Size: 1, Alpha: 0.5, Beta: 0.5, K: 1}},
+	{"size4/C17", layers.LRN{N: 2, C: 17, H: 7, W: 13, Size: 4, Alpha: 0.5, Beta: 0.6, K: 1}},
+}
+
+// maxPoolCases cover the overlapping 3/2 pools of both variants, padding, stride > window, a
+// window as large as the map, 1×1 maps and non-square maps.
+var maxPoolCases = []struct {
+	name string
+	p    layers.MaxPool
+}{
+	{"alexnet/pool1/batch1", layers.MaxPool{N: 1, C: 96, H: 55, W: 55, Size: 3, Stride: 2}},
+	{"alexnet/pool1/batch2", layers.MaxPool{N: 2, C: 96, H: 55, W: 55, Size: 3, Stride: 2}},
+	{"alexnet/pool2/batch2", layers.MaxPool{N: 2, C: 256, H: 27, W: 27, Size: 3, Stride: 2}},
+	{"alexnet/pool5/batch2", layers.MaxPool{N: 2, C: 256, H: 13, W: 13, Size: 3, Stride: 2}},
+	{"alexnet-tv/pool1/batch2", layers.MaxPool{N: 2, C: 64, H: 55, W: 55, Size: 3, Stride: 2}},
+	{"alexnet-tv/pool2/batch1", layers.MaxPool{N: 1, C: 192, H: 27, W: 27, Size: 3, Stride: 2}},
+	{"7x7", layers.MaxPool{N: 1, C: 3, H: 7, W: 7, Size: 3, Stride: 2}},
+	{"13x13/pad1", layers.MaxPool{N: 2, C: 7, H: 13, W: 13, Size: 3, Stride: 2, Pad: 1}},
+	{"stride3>window2", layers.MaxPool{N: 1, C: 3, H: 13, W: 13, Size: 2, Stride: 3}},
+	{"window=map", layers.MaxPool{N: 2, C: 5, H: 7, W: 7, Size: 7, Stride: 1}},
+	{"1x1", layers.MaxPool{N: 2, C: 5, H: 1, W: 1, Size: 1, Stride: 1}},
+	{"7x13/size5/pad2/stride1", layers.MaxPool{N: 1, C: 3, H: 7, W: 13, Size: 5, Stride: 1, Pad: 2}},
+}
+
+// avgPoolCases cover torchvision's adaptive pool to 6×6 from 6×6 (identity), 5×5 (cells overlap),
+// 7×7 and 13×13, a global pool, 1×1 input and non-square maps.
+var avgPoolCases = []struct {
+	name string
+	p    layers.AvgPool
+}{
+	{"alexnet-tv/6to6/batch1", layers.AvgPool{N: 1, C: 256, H: 6, W: 6, OH: 6, OW: 6}},
+	{"alexnet-tv/6to6/batch2", layers.AvgPool{N: 2, C: 256, H: 6, W: 6, OH: 6, OW: 6}},
+	{"5to6/batch2", layers.AvgPool{N: 2, C: 256, H: 5, W: 5, OH: 6, OW: 6}},
+	{"7to6/batch2", layers.AvgPool{N: 2, C: 256, H: 7, W: 7, OH: 6, OW: 6}},
+	{"13to6/batch2", layers.AvgPool{N: 2, C: 256, H: 13, W: 13, OH: 6, OW: 6}},
+	{"1to6", layers.AvgPool{N: 1, C: 3, H: 1, W: 1, OH: 6, OW: 6}},
+	{"13to1", layers.AvgPool{N: 2, C: 7, H: 13, W: 13, OH: 1, OW: 1}},
+	{"7x5to3x4", layers.AvgPool{N: 1, C: 5, H: 7, W: 5, OH: 3, OW: 4}},
+}
+
+// softmaxCases are (batch, classes): batch 1, 2, 3 and 128; 1000 classes (fc8), 10, and fewer
+// than 5 (every label is then a top-5 hit).
+var softmaxCases = []struct{ n, k int }{
+	{1, 1000}, {2, 1000}, {3, 1000}, {128, 1000}, {128, 10}, {3, 10}, {2, 3}, {7, 1}, {65, 4},
+}
+
+// recorded records fn into a sequence and ends it without running it, for tests that run one
+// recorded sequence several times; the sequence is freed when t ends.
+func recorded(t testing.TB, d *gpu.Device, fn func(s *gpu.Seq)) *gpu.Seq {
+	t.Helper()
+	s, err := d.NewSeq(t.Name(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Free)
+	fn(s)
+	if err := s.End(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// run runs a recorded sequence, failing the test on error.
+func run(t testing.TB, s *gpu.Seq) {
+	t.Helper()
+	if err := s.Run(); err != nil {
+		t.Fatal(err)
+	}
+}
