@@ -1,0 +1,196 @@
+package train
+
+import (
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/layers/vk"
+)
+
+func (n *Net) convGeom(i int, in Shape, m int) layers.Conv2D {
+	l := n.Arch.Layers[i]
+	return layers.Conv2D{N: m, C: in.C, H: in.H, W: in.W, K: l.Out, R: l.Kernel, S: l.Kernel, Stride: l.Stride, Pad: l.Pad, Groups: l.Groups}
+}
+
+// inShape returns the input shape of layer i.
+func (n *Net) inShape(i int) Shape {
+	if i == 0 {
+		return n.Arch.In
+	}
+	return n.Shapes[i-1]
+}
+
+// paramRefs returns layer i's weight and bias in a slab (w, v or g).
+func (n *Net) paramRefs(slab *gpu.Buffer, i int) (w, b gpu.Ref) {
+	for j, p := range n.Params {
+		if p.Layer == i {
+			if p.IsBias {
+				b = slab.At(int64(n.off[j]) * 4)
+			} else {
+				w = slab.At(int64(n.off[j]) * 4)
+			}
+		}
+	}
+	return
+}
+
+// fusedReLU reports whether layer i (conv or linear) has its ReLU fused.
+func (n *Net) fusedReLU(i int) bool { return i+1 < len(n.fused) && n.fused[i+1] }
+
+// act returns the output of layer i (the micro-batch input at mb for i = -1).
+func (n *Net) act(i, mb int) gpu.Ref {
+	if i < 0 {
+		return n.input.At(int64(mb*n.Micro*n.Arch.In.Size()) * 4)
+	}
+	return n.acts[n.slot[i]].At(0)
+}
+
+// copyRef records a copy of floats elements from src to dst.
+func copyRef(s *gpu.Seq, dst, src gpu.Ref, floats int) {
+	s.Copy(dst.B, dst.Off, src.B, src.Off, int64(floats)*4)
+}
+
+// ctrRef is the {seed, step} pair layer i's dropout reads.
+func (n *Net) ctrRef(i int) gpu.Ref { return n.ctr.At(int64(8 * i)) }
+
+// forward records the forward pass of micro-batch mb; train turns dropout on.
+func (n *Net) forward(s *gpu.Seq, mb int, train bool) {
+	m := n.Micro
+	for i, l := range n.Arch.Layers {
+		in, out := n.inShape(i), n.Shapes[i]
+		x, y := n.act(i-1, mb), n.act(i, mb)
+		switch l.Kind {
+		case Conv:
+			w, b := n.paramRefs(n.w, i)
+			n.lib.Conv2DForward(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.scratch)
+		case Linear:
+			w, b := n.paramRefs(n.w, i)
+			n.lib.LinearForward(s, y, x, w, b, layers.Linear{N: m, In: in.Size(), Out: l.Out}, n.fusedReLU(i))
+		case ReLU:
+			if !n.fused[i] {
+				n.lib.ReLUForward(s, y, x, m*out.Size())
+			}
+		case LRN:
+			n.lib.LRNForward(s, y, n.aux[i], x, n.lrnGeom(i, m))
+		case MaxPool:
+			n.lib.MaxPoolForward(s, y, n.aux[i], x, n.poolGeom(i, m))
+		case AvgPool:
+			n.lib.AvgPoolForward(s, y, x, layers.AvgPool{N: m, C: in.C, H: in.H, W: in.W, OH: l.OH, OW: l.OW})
+		case Dropout:
+			if train && l.P > 0 {
+				n.lib.DropoutForward(s, y, x, n.ctrRef(i), m*out.Size(), l.P, uint32(mb*m*out.Size()))
+			} else if !gpu.Same(x, y) {
+				copyRef(s, y, x, m*out.Size())
+			}
+		}
+	}
+}
+
+func (n *Net) lrnGeom(i, m int) layers.LRN {
+	in, p := n.inShape(i), n.Arch.Layers[i].LRN
+	return layers.LRN{N: m, C: in.C, H: in.H, W: in.W, Size: p.Size, Alpha: p.Alpha, Beta: p.Beta, K: p.K, AlphaOverN: p.AlphaOverN}
+}
+
+func (n *Net) poolGeom(i, m int) layers.MaxPool {
+	in, l := n.inShape(i), n.Arch.Layers[i]
+	return layers.MaxPool{N: m, C: in.C, H: in.H, W: in.W, Size: l.Size, Stride: l.Stride}
+}
+
+// backward records the backward pass of micro-batch mb, accumulating parameter gradients into the
+// gradient slab; the gradient of the logits is already in the last layer's gradient slot.
+func (n *Net) backward(s *gpu.Seq, mb int) {
+	m := n.Micro
+	for i := len(n.Arch.Layers) - 1; i >= 0; i-- {
+		l := n.Arch.Layers[i]
+		in, out := n.inShape(i), n.Shapes[i]
+		dy := n.dacts[n.slot[i]].At(0)
+		var dx gpu.Arg
+		var dxr gpu.Ref
+		if i > 0 {
+			dxr = n.dacts[n.slot[i-1]].At(0)
+			dx = dxr
+		}
+		x, y := n.act(i-1, mb), n.act(i, mb)
+		switch l.Kind {
+		case Conv:
+			dw, db := n.paramRefs(n.g, i)
+			p := n.convGeom(i, in, m)
+			n.lib.Conv2DBackwardFilter(s, dw, db, dy, x, p, n.scratch)
+			if dx != nil {
+				w, _ := n.paramRefs(n.w, i)
+				n.lib.Conv2DBackwardData(s, dx, dy, w, p, n.scratch)
+			}
+		case Linear:
+			dw, db := n.paramRefs(n.g, i)
+			p := layers.Linear{N: m, In: in.Size(), Out: l.Out}
+			n.lib.LinearBackwardWeight(s, dw, db, dy, x, p)
+			if dx != nil {
+				w, _ := n.paramRefs(n.w, i)
+				n.lib.LinearBackwardData(s, dx, dy, w, p)
+			}
+		case ReLU: // fused or not, dx = dy·[y > 0]; in place when fused (dx is dy's buffer)
+			n.lib.ReLUBackward(s, dx, dy, y, m*out.Size())
+		case LRN:
+			n.lib.LRNBackward(s, dx, dy, x, y, n.aux[i], n.lrnGeom(i, m))
+		case MaxPool:
+			n.lib.MaxPoolBackward(s, dx, dy, n.aux[i], n.poolGeom(i, m))
+		case AvgPool:
+			n.lib.AvgPoolBackward(s, dx, dy, layers.AvgPool{N: m, C: in.C, H: in.H, W: in.W, OH: l.OH, OW: l.OW})
+		case Dropout:
+			if l.P > 0 {
+				n.lib.DropoutBackward(s, dx, dy, n.ctrRef(i), m*out.Size(), l.P, uint32(mb*m*out.Size()))
+			} else if !gpu.Same(dx, dy) {
+				copyRef(s, dxr, dy, m*out.Size())
+			}
+		}
+	}
+}
+
+// record records the training step (every micro-batch's forward, loss and backward, then SGD over
+// the slabs) and the evaluation pass (one micro-batch, forward only).
+func (n *Net) record() error {
+	var err error
+	if n.trainSeq, err = n.dev.NewSeq("train-step", 0); err != nil {
+		return err
+	}
+	s := n.trainSeq
+	nIn := n.Cfg.Batch * n.Arch.In.Size()
+	if n.staging != nil {
+		s.Copy(n.input, 0, n.staging, 0, int64(nIn)*4)
+		s.Copy(n.labels, 0, n.staging, int64(nIn)*4, int64(n.Cfg.Batch)*4)
+	}
+	s.Fill(n.g, 0, n.g.Size(), 0)
+	last := len(n.Arch.Layers) - 1
+	classes := n.Shapes[last].C
+	for mb := 0; mb < n.Cfg.Batch/n.Micro; mb++ {
+		n.forward(s, mb, true)
+		lbl := n.labels.At(int64(mb*n.Micro) * 4)
+		n.lib.SoftmaxCE(s, n.dacts[n.slot[last]], n.loss, n.hits, n.act(last, mb), lbl, n.Micro, classes, float32(1/float64(n.Cfg.Batch)))
+		n.lib.SoftmaxCEReduce(s, n.stats.At(int64(mb*vk.StatFloats)*4), n.loss, n.hits, n.Micro)
+		n.backward(s, mb)
+	}
+	nb := n.g.Size() / 4
+	n.lib.SGD(s, n.w, n.v, n.g, n.hyper, n.nWeight, true)
+	if nBias := int(nb) - n.nWeight; nBias > 0 {
+		at := int64(n.nWeight) * 4
+		n.lib.SGD(s, n.w.At(at), n.v.At(at), n.g.At(at), n.hyper, nBias, n.Cfg.DecayBiases)
+	}
+	if n.statsOut != nil {
+		s.Copy(n.statsOut, 0, n.stats, 0, n.stats.Size())
+	}
+	if err := s.End(); err != nil {
+		return err
+	}
+
+	if n.evalSeq, err = n.dev.NewSeq("eval", 0); err != nil {
+		return err
+	}
+	e := n.evalSeq
+	if n.staging != nil {
+		e.Copy(n.input, 0, n.staging, 0, int64(n.Micro*n.Arch.In.Size())*4)
+	}
+	n.forward(e, 0, false)
+	if n.logitsOut != nil {
+		copyRef(e, n.logitsOut.At(0), n.act(last, 0), n.Micro*classes)
+	}
+	return e.End()
+}

@@ -1,0 +1,115 @@
+package train
+
+import (
+	"fmt"
+	"hash/fnv"
+	"unsafe"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers/vk"
+)
+
+// StepStats are the sums over a batch that come back from the device after a step.
+type StepStats struct {
+	Loss       float64 // Σ per-sample cross-entropy
+	Top1, Top5 int     // correct samples
+	N          int
+}
+
+// layerSeed derives the dropout seed of layer i from the run's seed, so two dropout layers never share
+// a mask.
+func (n *Net) layerSeed(i int) uint32 {
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%d/%s/%d", n.Cfg.Seed, n.Arch.Layers[i].Name, i)
+	return h.Sum32()
+}
+
+// upload writes the host data a sequence reads: pixels (and labels) into the input buffers or their
+// staging copy, and this step's dropout counters.
+func (n *Net) upload(x []float32, labels []int32) {
+	nIn := n.Cfg.Batch * n.Arch.In.Size()
+	if n.staging != nil {
+		m := n.staging.Mapped()
+		copy(m, gpu.F32Bytes(x))
+		if labels != nil {
+			copy(m[nIn*4:], gpu.I32Bytes(labels))
+		}
+	} else {
+		copy(n.input.Mapped(), gpu.F32Bytes(x))
+		if labels != nil {
+			copy(n.labels.Mapped(), gpu.I32Bytes(labels))
+		}
+	}
+	ctr := make([]uint32, 2*len(n.Arch.Layers))
+	for i, l := range n.Arch.Layers {
+		if l.Kind == Dropout {
+			ctr[2*i], ctr[2*i+1] = n.layerSeed(i), n.Step
+		}
+	}
+	copy(n.ctr.Mapped(), unsafe.Slice((*byte)(unsafe.Pointer(&ctr[0])), 8*len(ctr)))
+}
+
+// TrainStep runs one SGD step on a full batch: x is Batch×C×H×W, labels Batch class indices.
+func (n *Net) TrainStep(x []float32, labels []int32) (StepStats, error) {
+	if len(x) != n.Cfg.Batch*n.Arch.In.Size() || len(labels) != n.Cfg.Batch {
+		return StepStats{}, fmt.Errorf("train step: got %d pixels and %d labels, want %d×%v and %d", len(x), len(labels), n.Cfg.Batch, n.Arch.In, n.Cfg.Batch)
+	}
+	classes := n.Shapes[len(n.Shapes)-1].C
+	for i, l := range labels {
+		if l < 0 || int(l) >= classes {
+			return StepStats{}, fmt.Errorf("train step: label %d of sample %d outside the model's %d classes", l, i, classes)
+		}
+	}
+	n.upload(x, labels)
+	if err := n.trainSeq.Run(); err != nil {
+		return StepStats{}, err
+	}
+	n.Step++
+	src := n.stats
+	if n.statsOut != nil {
+		src = n.statsOut
+	}
+	raw := make([]float32, src.Size()/4)
+	copy(gpu.F32Bytes(raw), src.Mapped())
+	st := StepStats{N: n.Cfg.Batch}
+	for mb := 0; mb < len(raw)/vk.StatFloats; mb++ {
+		r := raw[mb*vk.StatFloats:]
+		st.Loss += float64(r[vk.StatLossSum])
+		st.Top1 += int(r[vk.StatTop1])
+		st.Top5 += int(r[vk.StatTop5])
+	}
+	return st, nil
+}
+
+// Logits runs the network without dropout on x (count samples, any count) and returns count×classes
+// logits.
+func (n *Net) Logits(x []float32, count int) ([]float32, error) {
+	size := n.Arch.In.Size()
+	if len(x) != count*size {
+		return nil, fmt.Errorf("logits: got %d pixels for %d samples of %v", len(x), count, n.Arch.In)
+	}
+	classes := n.Shapes[len(n.Shapes)-1].C
+	out := make([]float32, 0, count*classes)
+	chunk := make([]float32, n.Micro*size)
+	for i := 0; i < count; i += n.Micro {
+		m := min(n.Micro, count-i)
+		copy(chunk, x[i*size:(i+m)*size])
+		clear(chunk[m*size:])
+		if n.staging != nil {
+			copy(n.staging.Mapped(), gpu.F32Bytes(chunk))
+		} else {
+			copy(n.input.Mapped(), gpu.F32Bytes(chunk))
+		}
+		if err := n.evalSeq.Run(); err != nil {
+			return nil, err
+		}
+		src := n.acts[n.slot[len(n.Shapes)-1]]
+		if n.logitsOut != nil {
+			src = n.logitsOut
+		}
+		logits := make([]float32, m*classes)
+		copy(gpu.F32Bytes(logits), src.Mapped())
+		out = append(out, logits...)
+	}
+	return out, nil
+}
