@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"encoding/json"
 	"image"
 	"image/jpeg"
 	"math/rand/v2"
@@ -104,6 +105,36 @@ func BenchmarkIDXBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	l, err := NewLoader(d.Train, LoaderConfig{BatchSize: 128, Crop: 28, Pad: 2, Train: true, Flip: true, Norm: NormChannel})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := l.Next(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*128)/b.Elapsed().Seconds(), "img/s")
+}
+
+// BenchmarkShardLoader measures the whole loader on all cores over a shard folder: batches of 128
+// random 227 crops with flips, PCA colour noise and mean-image subtraction, as the paper trains.
+func BenchmarkShardLoader(b *testing.B) {
+	dir := b.TempDir()
+	h, f := benchShard(b, 256)
+	f.Close()
+	if err := os.Rename(f.Name(), filepath.Join(dir, shardFileName(0))); err != nil {
+		b.Fatal(err)
+	}
+	m, _ := json.Marshal(shardManifest{Version: 1, Size: 256, ShardSize: 256, Shards: 1, Files: 256, Classes: h.classes})
+	writeFile(b, dir, manifestName, m)
+	d, err := Open(dir, OpenOptions{CacheDir: b.TempDir(), Warn: &syncBuffer{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	l, err := NewLoader(d.Train, LoaderConfig{BatchSize: 128, Crop: 227, Train: true, Flip: true, ColorNoise: 0.1})
 	if err != nil {
 		b.Fatal(err)
 	}

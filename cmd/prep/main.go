@@ -90,25 +90,41 @@ func run(args []string, stderr io.Writer) int {
 		}
 		bar.Set(done)
 	}
+	// Pack's one warning comes at the end of a split: start it on a fresh line, not after the bar.
+	warn := writerFunc(func(p []byte) (int, error) {
+		if bar != nil {
+			fmt.Fprintln(stderr)
+		}
+		return stderr.Write(p)
+	})
 	start := time.Now()
 	report, err := data.Pack(ctx, *in, *out, data.PackOptions{Size: *size, ShardSize: *shardSize,
-		Workers: *workers, Progress: progress, Warn: stderr})
+		Workers: *workers, Progress: progress, Warn: warn})
 	if bar != nil {
-		bar.Finish()
+		if err == nil {
+			bar.Finish()
+		} else {
+			bar.Exit() // keep the bar where it stopped
+		}
 		fmt.Fprintln(stderr)
 	}
-	for _, s := range report {
-		fmt.Fprintf(stderr, "prep: %s: %d images in %d shards in %s (%d shards kept from an earlier run, %d files skipped)\n",
-			s.Name, s.Images, s.Shards, s.Dir, s.Reused, s.Skipped)
-	}
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(stderr, "prep: interrupted; run the same command again to finish")
+		fmt.Fprintln(stderr, "prep: interrupted; run the same command again to finish (complete shards are kept)")
 		return 130
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "prep: %v\n", err)
 		return 1
 	}
+	for _, s := range report {
+		fmt.Fprintf(stderr, "prep: %s: %d images in %d shards in %s (%d shards kept from an earlier run, %d unreadable files skipped in this run)\n",
+			s.Name, s.Images, s.Shards, s.Dir, s.Reused, s.Skipped)
+	}
 	fmt.Fprintf(stderr, "prep: done in %s\n", time.Since(start).Round(time.Second))
 	return 0
 }
+
+// writerFunc adapts a function to io.Writer.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
