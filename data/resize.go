@@ -3,8 +3,9 @@ package data
 // Bilinear resizing for the loader's Resize option (e.g. Fashion-MNIST's 28×28 upscaled to 224 as in
 // d2l's AlexNet). The sample grid is pixel-centre aligned, as torchvision's bilinear resize with
 // align_corners=False: output pixel x samples input coordinate (x+0.5)·sw/dw − 0.5, clamped to the
-// edge. Downscaling ImageFolder images uses x/image/draw's Catmull–Rom instead (see decodeSquare),
-// which anti-aliases; here the loader mostly upscales small images, where bilinear is the convention.
+// edge. Downscaling ImageFolder images uses x/image/draw's anti-aliased BiLinear kernel instead (see
+// decodeSquare), whose support widens with the scale factor; here the loader mostly upscales small
+// images, where the plain two-tap bilinear is the convention.
 
 // bilinearTaps returns, for each of dn output positions, the two input indices and the weight of the
 // second, for an input of sn positions.
