@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // The stats cache is one small file: "AXSTATS\x00" | key [32]byte | C,H,W,Samples u32 |
@@ -32,15 +33,20 @@ func (d *Dataset) statsKey() [32]byte {
 	return k
 }
 
-// statsCachePaths returns where the cache file may live: beside the data, then the cache folder
-// (opts.CacheDir, else $XDG_CACHE_HOME/alexnet or ~/.cache/alexnet) for read-only data folders.
+// statsCachePaths returns where the cache file may live: beside the data (unless under /usr), then
+// the cache folder (opts.CacheDir, else $XDG_CACHE_HOME/alexnet or ~/.cache/alexnet) for read-only
+// data folders.
 func (d *Dataset) statsCachePaths(key [32]byte) []string {
 	name := fmt.Sprintf("alexnet-stats-%x.bin", key[:6])
 	dir := d.Path
 	if !isDir(dir) {
 		dir = filepath.Dir(dir)
 	}
-	paths := []string{filepath.Join(dir, name)}
+	var paths []string
+	if abs, err := filepath.Abs(dir); err != nil || !strings.HasPrefix(abs, "/usr/") {
+		// Packaged data (Debian's /usr/share/datasets) is never written into, even by root.
+		paths = append(paths, filepath.Join(dir, name))
+	}
 	cache := d.opts.CacheDir
 	if cache == "" {
 		if uc, err := os.UserCacheDir(); err == nil {
