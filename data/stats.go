@@ -61,7 +61,7 @@ func (a *statsAcc) add(pix []byte, c int) {
 }
 
 // ComputeStats computes the statistics of up to samples images of split s, evenly spaced, with
-// workers goroutines. Unreadable images are skipped and named in one warning on warn's writer.
+// workers goroutines. Unreadable images are skipped and named in one warning (OpenOptions.Warn).
 func ComputeStats(s *Split, samples, workers int) (*Stats, error) {
 	d := s.ds
 	c, h, w := d.Channels, d.Height, d.Width
