@@ -51,9 +51,15 @@ func (c *CPUNet) param(layer int, bias bool) int {
 	panic(fmt.Sprintf("train: layer %d has no parameters", layer))
 }
 
-// Step runs one SGD step (the paper's rule) on a batch and returns the mean loss.
-func (c *CPUNet) Step(x []float32, labels []int32, step uint32, lr, mu, wd float64) float64 {
-	nb := len(labels)
+// Logits runs the forward pass without dropout.
+func (c *CPUNet) Logits(x []float32, nb int) []float64 {
+	acts, _, _ := c.forward(x, nb, 0, false)
+	return acts[len(acts)-1]
+}
+
+// forward returns every layer's output (acts[i+1] for layer i, acts[0] the input) and what backward
+// needs: LRN scales and max-pool argmaxes.
+func (c *CPUNet) forward(x []float32, nb int, step uint32, train bool) ([][]float64, [][]float64, [][]int32) {
 	L := c.Arch.Layers
 	acts := make([][]float64, len(L)+1) // acts[i+1] = output of layer i
 	acts[0] = f64s(x)
@@ -79,10 +85,22 @@ func (c *CPUNet) Step(x []float32, labels []int32, step uint32, lr, mu, wd float
 		case AvgPool:
 			layers.AvgPoolForward(y, xin, layers.AvgPool{N: nb, C: in.C, H: in.H, W: in.W, OH: l.OH, OW: l.OW})
 		case Dropout:
-			layers.DropoutForward(y, xin, layers.Dropout{P: l.P, Seed: c.Seeds[i], Step: step})
+			p := l.P
+			if !train {
+				p = 0
+			}
+			layers.DropoutForward(y, xin, layers.Dropout{P: p, Seed: c.Seeds[i], Step: step})
 		}
 		acts[i+1] = y
 	}
+	return acts, aux, args
+}
+
+// Step runs one SGD step (the paper's rule) on a batch and returns the mean loss.
+func (c *CPUNet) Step(x []float32, labels []int32, step uint32, lr, mu, wd float64) float64 {
+	nb := len(labels)
+	L := c.Arch.Layers
+	acts, aux, args := c.forward(x, nb, step, true)
 	last := len(L) - 1
 	k := c.Shapes[last].C
 	dy := make([]float64, nb*k)

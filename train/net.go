@@ -274,7 +274,7 @@ func (n *Net) alloc() (err error) {
 	}
 	last := len(n.Arch.Layers) - 1
 	if !n.acts[n.slot[last]].HostVisible() {
-		n.logitsOut = must("logits.out", m*n.Shapes[last].C, gpu.StagingMemory)
+		n.logitsOut = must("logits.out", m*n.Shapes[last].Size(), gpu.StagingMemory)
 	}
 	return err
 }

@@ -190,7 +190,7 @@ func (n *Net) record() error {
 	}
 	n.forward(e, 0, false)
 	if n.logitsOut != nil {
-		copyRef(e, n.logitsOut.At(0), n.act(last, 0), n.Micro*classes)
+		copyRef(e, n.logitsOut.At(0), n.act(last, 0), n.Micro*n.Shapes[last].Size())
 	}
 	return e.End()
 }

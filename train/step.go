@@ -88,7 +88,7 @@ func (n *Net) Logits(x []float32, count int) ([]float32, error) {
 	if len(x) != count*size {
 		return nil, fmt.Errorf("logits: got %d pixels for %d samples of %v", len(x), count, n.Arch.In)
 	}
-	classes := n.Shapes[len(n.Shapes)-1].C
+	classes := n.Shapes[len(n.Shapes)-1].Size()
 	out := make([]float32, 0, count*classes)
 	chunk := make([]float32, n.Micro*size)
 	for i := 0; i < count; i += n.Micro {

@@ -14,7 +14,12 @@ var (
 	once    sync.Once
 	shared  *gpu.Device
 	errOpen error
+	atExit  []func()
 )
+
+// AtExit registers f to run before the shared device closes (to free kernels and buffers that live
+// for the whole package run).
+func AtExit(f func()) { atExit = append(atExit, f) }
 
 // Required reports whether a missing device must fail tests (make test and CI set ALEXNET_REQUIRE_GPU=1;
 // CI=true implies it) rather than skip them.
@@ -47,6 +52,9 @@ func Device(t testing.TB) *gpu.Device {
 // Main runs the tests and closes the shared device.
 func Main(m *testing.M) {
 	code := m.Run()
+	for i := len(atExit) - 1; i >= 0; i-- {
+		atExit[i]()
+	}
 	if shared != nil {
 		shared.Close()
 	}

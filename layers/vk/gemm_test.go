@@ -43,6 +43,9 @@ func TestGemmShapes(t *testing.T) {
 		plainGemm(16, 512, 3, 1),
 		plainGemm(17, 513, 33, 2),
 		plainGemm(96, 700, 363, 1),
+		plainGemm(8, 169, 27, 1),
+		plainGemm(16, 169, 27, 1),
+		plainGemm(8, 70, 9, 1),
 	}
 	// Transposed A (column-major) with a row bias, ReLU and accumulation.
 	tA := plainGemm(19, 37, 23, 3)

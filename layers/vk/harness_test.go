@@ -23,7 +23,12 @@ var (
 func setup(t testing.TB) (*gpu.Device, *Lib) {
 	t.Helper()
 	d := gputest.Device(t)
-	libOnce.Do(func() { lib, libErr = New(d) })
+	libOnce.Do(func() {
+		lib, libErr = New(d)
+		if libErr == nil {
+			gputest.AtExit(lib.Free)
+		}
+	})
 	if libErr != nil {
 		t.Fatal(libErr)
 	}
