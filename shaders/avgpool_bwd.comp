@@ -1,28 +1,28 @@
 #version 460
-// avgpool_bwd: gradient of avgpool_fwd, gathered per input (no atomics):
+// avgpool_bwd: gradient of avgpool_fwd:
 //   dx[nc,h,w] = Σ_{(oh,ow) whose cell holds (h,w)} dy[nc,oh,ow] / count(oh,ow)
-// Cell oh holds row h iff floor(oh·H/OH) <= h < ceil((oh+1)·H/OH), i.e. oh in
-// [floor(h·OH/H), ceil((h+1)·OH/H) − 1]; likewise for columns. Summed in increasing (oh, ow), the
-// Go reference's order. dx is overwritten.
-// Dispatch: Fold(ceil(NC·H·W/64)) workgroups of 64, one input per invocation.
+// One invocation owns one input row (nc, h) of dx, so it adds into it without atomics: it zeroes
+// the row, then spreads the cells of the output rows holding h, oh in
+// [floor(h·OH/H), ceil((h+1)·OH/H) − 1], over their columns. Contributions to one input arrive in
+// increasing (oh, ow), the Go reference's order. dx is read back only after this invocation wrote
+// it (F32, not F32Out). Dispatch: Fold(ceil(NC·H/64)) workgroups of 64.
 // CPU reference: layers/avgpool.go AvgPoolBackward.
 #include "common.glsl"
 layout(local_size_x = 64) in;
-layout(push_constant, std430) uniform PC { F32Out dx; F32In dy; uint NC; uint H; uint W; uint OH; uint OW; } pc;
+layout(push_constant, std430) uniform PC { F32 dx; F32In dy; uint NC; uint H; uint W; uint OH; uint OW; } pc;
 
 void main() {
-	uint i = group_id() * 64 + gl_LocalInvocationID.x;
-	if (i >= pc.NC * pc.H * pc.W) return;
-	uint w = i % pc.W, h = (i / pc.W) % pc.H, nc = i / (pc.W * pc.H);
+	uint row = group_id() * 64 + gl_LocalInvocationID.x; // (nc, h)
+	if (row >= pc.NC * pc.H) return;
+	uint h = row % pc.H, nc = row / pc.H, dxRow = row * pc.W;
+	for (uint w = 0; w < pc.W; w++) pc.dx.v[dxRow + w] = 0.0;
 	uint ohLo = h * pc.OH / pc.H, ohHi = min(pc.OH, ((h + 1) * pc.OH + pc.H - 1) / pc.H);
-	uint owLo = w * pc.OW / pc.W, owHi = min(pc.OW, ((w + 1) * pc.OW + pc.W - 1) / pc.W);
-	float sum = 0.0;
 	for (uint oh = ohLo; oh < ohHi; oh++) {
-		uint h0 = oh * pc.H / pc.OH, h1 = ((oh + 1) * pc.H + pc.OH - 1) / pc.OH;
-		for (uint ow = owLo; ow < owHi; ow++) {
+		uint rows = ((oh + 1) * pc.H + pc.OH - 1) / pc.OH - oh * pc.H / pc.OH; // h1 − h0
+		for (uint ow = 0; ow < pc.OW; ow++) {
 			uint w0 = ow * pc.W / pc.OW, w1 = ((ow + 1) * pc.W + pc.OW - 1) / pc.OW;
-			sum += pc.dy.v[(nc * pc.OH + oh) * pc.OW + ow] / float((h1 - h0) * (w1 - w0));
+			float g = pc.dy.v[(nc * pc.OH + oh) * pc.OW + ow] / float(rows * (w1 - w0));
+			for (uint w = w0; w < w1; w++) pc.dx.v[dxRow + w] += g;
 		}
 	}
-	pc.dx.v[i] = sum;
 }

@@ -3,7 +3,8 @@
 //   y[nc,oh,ow]   = max of x[nc,h,w] over the in-range h in [oh·stride−pad, +size), w likewise
 //   arg[nc,oh,ow] = h·W + w of that max (int32), scanning rows then columns and replacing only on
 //                   strictly greater, so ties keep the first
-// Dispatch: Fold(ceil(NC·OH·OW/64)) workgroups of 64, one output per invocation.
+// One invocation per output row (nc, oh), so index arithmetic (integer division is slow on a CPU
+// device) is done once per row. Dispatch: Fold(ceil(NC·OH/64)) workgroups of 64.
 // CPU reference: layers/maxpool.go MaxPoolForward.
 #include "common.glsl"
 layout(local_size_x = 64) in;
@@ -13,23 +14,27 @@ layout(push_constant, std430) uniform PC {
 } pc;
 
 void main() {
-	uint o = group_id() * 64 + gl_LocalInvocationID.x;
-	if (o >= pc.NC * pc.OH * pc.OW) return;
-	uint ow = o % pc.OW, oh = (o / pc.OW) % pc.OH, nc = o / (pc.OW * pc.OH);
-	int h0 = int(oh * pc.stride) - int(pc.pad), w0 = int(ow * pc.stride) - int(pc.pad);
-	int hEnd = min(h0 + int(pc.size), int(pc.H)), wEnd = min(w0 + int(pc.size), int(pc.W));
-	uint plane = nc * pc.H * pc.W;
-	float best = 0.0;
-	int at = -1;
-	for (int h = max(h0, 0); h < hEnd; h++) {
-		for (int w = max(w0, 0); w < wEnd; w++) {
-			float v = pc.x.v[plane + uint(h) * pc.W + uint(w)];
-			if (at < 0 || v > best) {
-				best = v;
-				at = h * int(pc.W) + w;
+	uint row = group_id() * 64 + gl_LocalInvocationID.x; // (nc, oh)
+	if (row >= pc.NC * pc.OH) return;
+	uint oh = row % pc.OH, nc = row / pc.OH;
+	int W = int(pc.W), h0 = int(oh * pc.stride) - int(pc.pad);
+	int hBeg = max(h0, 0), hEnd = min(h0 + int(pc.size), int(pc.H));
+	uint plane = nc * pc.H * pc.W, o = row * pc.OW;
+	int w0 = -int(pc.pad);
+	for (uint ow = 0; ow < pc.OW; ow++, w0 += int(pc.stride)) {
+		int wBeg = max(w0, 0), wEnd = min(w0 + int(pc.size), W);
+		float best = 0.0;
+		int at = -1;
+		for (int h = hBeg; h < hEnd; h++) {
+			for (int w = wBeg; w < wEnd; w++) {
+				float v = pc.x.v[plane + uint(h * W + w)];
+				if (at < 0 || v > best) {
+					best = v;
+					at = h * W + w;
+				}
 			}
 		}
+		pc.y.v[o + ow] = best;
+		pc.arg.v[o + ow] = at;
 	}
-	pc.y.v[o] = best;
-	pc.arg.v[o] = at;
 }

@@ -24,12 +24,12 @@ func checkAvgPool(p layers.AvgPool, x, y gpu.Arg) {
 // y [N,C,OH,OW] is overwritten; x [N,C,H,W].
 func (l *Lib) AvgPoolForward(s *gpu.Seq, y, x gpu.Arg, p layers.AvgPool) {
 	checkAvgPool(p, x, y)
-	l.dispatch1D(s, kAvgPoolFwd, p.N*p.C*p.OH*p.OW, 64, args(y, x), p.N*p.C, p.H, p.W, p.OH, p.OW)
+	l.dispatch1D(s, kAvgPoolFwd, p.N*p.C*p.OH, 64, args(y, x), p.N*p.C, p.H, p.W, p.OH, p.OW)
 }
 
 // AvgPoolBackward records dx[n,c,h,w] = Σ_{cells holding (h,w)} dy/count, as
-// layers.AvgPoolBackward, gathering per input (no atomics). dx [N,C,H,W] is overwritten; dy [N,C,OH,OW].
+// layers.AvgPoolBackward; one invocation owns an input row of dx (no atomics). dx [N,C,H,W] is overwritten; dy [N,C,OH,OW].
 func (l *Lib) AvgPoolBackward(s *gpu.Seq, dx, dy gpu.Arg, p layers.AvgPool) {
 	checkAvgPool(p, dx, dy)
-	l.dispatch1D(s, kAvgPoolBwd, p.N*p.C*p.H*p.W, 64, args(dx, dy), p.N*p.C, p.H, p.W, p.OH, p.OW)
+	l.dispatch1D(s, kAvgPoolBwd, p.N*p.C*p.H, 64, args(dx, dy), p.N*p.C, p.H, p.W, p.OH, p.OW)
 }

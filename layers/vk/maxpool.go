@@ -27,16 +27,17 @@ func maxPoolScalars(p layers.MaxPool) []any {
 
 // MaxPoolForward records max pooling, as layers.MaxPoolForward: y[n,c,oh,ow] is the max of the
 // in-range window elements and arg[n,c,oh,ow] (int32) its index h·W+w in the plane, ties keeping
-// the first. y and arg [N,C,OH,OW] are overwritten; x [N,C,H,W].
+// the first. One invocation per output row. y and arg [N,C,OH,OW] are overwritten; x [N,C,H,W].
 func (l *Lib) MaxPoolForward(s *gpu.Seq, y, arg, x gpu.Arg, p layers.MaxPool) {
 	checkMaxPool(p, x, y, arg)
-	l.dispatch1D(s, kMaxPoolFwd, p.N*p.C*p.OutH()*p.OutW(), 64, args(y, arg, x), maxPoolScalars(p)...)
+	l.dispatch1D(s, kMaxPoolFwd, p.N*p.C*p.OutH(), 64, args(y, arg, x), maxPoolScalars(p)...)
 }
 
 // MaxPoolBackward records dx[n,c,i] = Σ_{o with arg[n,c,o] == i} dy[n,c,o], as
-// layers.MaxPoolBackward, gathering per input over the windows that cover it (no atomics).
+// layers.MaxPoolBackward: one invocation owns an input row of dx and adds the dy of the windows
+// over it whose winner lies in that row (no atomics; the reference's order, so exact).
 // dx [N,C,H,W] is overwritten; dy and arg [N,C,OH,OW] as written by MaxPoolForward.
 func (l *Lib) MaxPoolBackward(s *gpu.Seq, dx, dy, arg gpu.Arg, p layers.MaxPool) {
 	checkMaxPool(p, dx, dy, arg)
-	l.dispatch1D(s, kMaxPoolBwd, p.N*p.C*p.H*p.W, 64, args(dx, dy, arg), maxPoolScalars(p)...)
+	l.dispatch1D(s, kMaxPoolBwd, p.N*p.C*p.H, 64, args(dx, dy, arg), maxPoolScalars(p)...)
 }

@@ -30,7 +30,8 @@ var elemSizes = []sized{
 
 // lrnCases cover the paper's LRN after conv1 and conv2, a strong Alpha (so that an error in the
 // window sum is far above the tolerance, which the paper's Alpha = 1e-4 would hide), PyTorch's
-// convention, C < Size, one channel, 1×1 maps, Size 1 and an even Size.
+// convention, C < Size, one channel, 1×1 maps, Size 1, an even Size, and Sizes past the kernels'
+// register window (Size > 5), which take their other path.
 var lrnCases = []struct {
 	name string
 	p    layers.LRN
@@ -46,6 +47,8 @@ var lrnCases = []struct {
 	{"1x1", layers.LRN{N: 3, C: 10, H: 1, W: 1, Size: 5, Alpha: 1, Beta: 0.75, K: 2}},
 	{"size1", layers.LRN{N: 1, C: 9, H: 13, W: 13, Size: 1, Alpha: 0.5, Beta: 0.5, K: 1}},
 	{"size4/C17", layers.LRN{N: 2, C: 17, H: 7, W: 13, Size: 4, Alpha: 0.5, Beta: 0.6, K: 1}},
+	{"size7/C13", layers.LRN{N: 2, C: 13, H: 7, W: 7, Size: 7, Alpha: 0.5, Beta: 0.75, K: 1}},
+	{"size9/C3", layers.LRN{N: 1, C: 3, H: 13, W: 13, Size: 9, Alpha: 0.5, Beta: 0.75, K: 2}},
 }
 
 // maxPoolCases cover the overlapping 3/2 pools of both variants, padding, stride > window, a
@@ -112,4 +115,37 @@ func run(t testing.TB, s *gpu.Seq) {
 	if err := s.Run(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// benchBatches are the batch sizes the benchmarks run the AlexNet shapes at.
+var benchBatches = []int{32, 128}
+
+// benchBuf allocates a device buffer holding data, or n uninitialised floats when data is nil;
+// benchmarks need no guard bands.
+func benchBuf(b *testing.B, d *gpu.Device, n int, data []float32) *gpu.Buffer {
+	b.Helper()
+	buf, err := d.NewBuffer(b.Name(), int64(max(n, 1))*4, gpu.DeviceMemory)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(buf.Free)
+	if data != nil {
+		if err := buf.UploadF32(0, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return buf
+}
+
+// benchRun records fn once, runs it once to warm up (JIT, caches), then b.N times, and reports the
+// bytes the kernels must move per run as GB/s.
+func benchRun(b *testing.B, d *gpu.Device, bytes int, fn func(s *gpu.Seq)) {
+	b.Helper()
+	s := recorded(b, d, fn)
+	run(b, s)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		run(b, s)
+	}
+	b.ReportMetric(float64(bytes)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
 }
