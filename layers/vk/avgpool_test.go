@@ -13,26 +13,28 @@ import (
 // for backward sums of several rounded quotients that may cancel.
 const avgAtol, avgRtol = 1e-7, 1e-6
 
+// verifyAvgPool runs both directions of case p against the reference.
+func verifyAvgPool(t *testing.T, d *gpu.Device, l *Lib, p layers.AvgPool) {
+	xs, ys := []int{p.N, p.C, p.H, p.W}, []int{p.N, p.C, p.OH, p.OW}
+	nx, ny := p.N*p.C*p.H*p.W, p.N*p.C*p.OH*p.OW
+	x, dy := layerstest.Rand(nx, 19), layerstest.Rand(ny, 20)
+	y, dx := make([]float32, ny), make([]float32, nx)
+	layers.AvgPoolForward(y, x, p)
+	layers.AvgPoolBackward(dx, dy, p)
+	tx, tdy, ty, tdx := in(t, d, x), in(t, d, dy), out(t, d, ny), out(t, d, nx)
+	record(t, d, func(s *gpu.Seq) {
+		l.AvgPoolForward(s, ty.Arg(), tx.Arg(), p)
+		l.AvgPoolBackward(s, tdx.Arg(), tdy.Arg(), p)
+	})
+	compare(t, "y", ty.floats(), y, avgAtol, avgRtol, ys)
+	compare(t, "dx", tdx.floats(), dx, 4*avgAtol, avgRtol, xs)
+	tx.unchanged("x")
+	tdy.unchanged("dy")
+}
+
 func TestAvgPool(t *testing.T) {
 	d, l := setup(t)
 	for _, c := range avgPoolCases {
-		t.Run(c.name, func(t *testing.T) {
-			p := c.p
-			xs, ys := []int{p.N, p.C, p.H, p.W}, []int{p.N, p.C, p.OH, p.OW}
-			nx, ny := p.N*p.C*p.H*p.W, p.N*p.C*p.OH*p.OW
-			x, dy := layerstest.Rand(nx, 19), layerstest.Rand(ny, 20)
-			y, dx := make([]float32, ny), make([]float32, nx)
-			layers.AvgPoolForward(y, x, p)
-			layers.AvgPoolBackward(dx, dy, p)
-			tx, tdy, ty, tdx := in(t, d, x), in(t, d, dy), out(t, d, ny), out(t, d, nx)
-			record(t, d, func(s *gpu.Seq) {
-				l.AvgPoolForward(s, ty.Arg(), tx.Arg(), p)
-				l.AvgPoolBackward(s, tdx.Arg(), tdy.Arg(), p)
-			})
-			compare(t, "y", ty.floats(), y, avgAtol, avgRtol, ys)
-			compare(t, "dx", tdx.floats(), dx, 4*avgAtol, avgRtol, xs)
-			tx.unchanged("x")
-			tdy.unchanged("dy")
-		})
+		t.Run(c.name, func(t *testing.T) { verifyAvgPool(t, d, l, c.p) })
 	}
 }

@@ -23,8 +23,30 @@ var dropoutSizes = []sized{{"1", 1}, {"7", 7}, {"2049", 2049}, {"65537", 65537},
 // ctrWords is the {seed, step} counter the dropout kernels read, as int32 words for the harness.
 func ctrWords(p layers.Dropout) []int32 { return []int32{int32(p.Seed), int32(p.Step)} }
 
-// The mask is integer hashing and the kept values are one float32 multiply by the same float32
-// scale as the reference's, so forward and backward must match exactly (tolerance 0).
+// verifyDropout runs both directions of draw p over n elements against the reference. The mask is
+// integer hashing and the kept values are one float32 multiply by the same float32 scale as the
+// reference's, so both must match exactly (tolerance 0).
+func verifyDropout(t *testing.T, d *gpu.Device, l *Lib, n int, p layers.Dropout) {
+	x, dy := layerstest.Rand(n, 4), layerstest.Rand(n, 5)
+	y, dx := make([]float32, n), make([]float32, n)
+	layers.DropoutForward(y, x, p)
+	layers.DropoutBackward(dx, dy, p)
+	tx, tdy, tctr := in(t, d, x), in(t, d, dy), inI32(t, d, ctrWords(p))
+	ty, tdx := out(t, d, n), out(t, d, n)
+	record(t, d, func(s *gpu.Seq) {
+		l.DropoutForward(s, ty.Arg(), tx.Arg(), tctr.Arg(), n, p.P, p.Offset)
+		l.DropoutBackward(s, tdx.Arg(), tdy.Arg(), tctr.Arg(), n, p.P, p.Offset)
+	})
+	compare(t, "y", ty.floats(), y, 0, 0, nil)
+	compare(t, "dx", tdx.floats(), dx, 0, 0, nil)
+	if p.P == 0 {
+		compare(t, "y at p=0 (identity)", ty.floats(), x, 0, 0, nil)
+	}
+	tx.unchanged("x")
+	tdy.unchanged("dy")
+	tctr.unchanged("ctr")
+}
+
 func TestDropout(t *testing.T) {
 	d, l := setup(t)
 	for _, c := range dropoutSizes {
@@ -33,24 +55,7 @@ func TestDropout(t *testing.T) {
 				p := draw
 				p.P = prob
 				t.Run(fmt.Sprintf("%s/p%g/seed%d/step%d/offset%d", c.name, prob, p.Seed, p.Step, p.Offset), func(t *testing.T) {
-					x, dy := layerstest.Rand(c.n, 4), layerstest.Rand(c.n, 5)
-					y, dx := make([]float32, c.n), make([]float32, c.n)
-					layers.DropoutForward(y, x, p)
-					layers.DropoutBackward(dx, dy, p)
-					tx, tdy, tctr := in(t, d, x), in(t, d, dy), inI32(t, d, ctrWords(p))
-					ty, tdx := out(t, d, c.n), out(t, d, c.n)
-					record(t, d, func(s *gpu.Seq) {
-						l.DropoutForward(s, ty.Arg(), tx.Arg(), tctr.Arg(), c.n, p.P, p.Offset)
-						l.DropoutBackward(s, tdx.Arg(), tdy.Arg(), tctr.Arg(), c.n, p.P, p.Offset)
-					})
-					compare(t, "y", ty.floats(), y, 0, 0, nil)
-					compare(t, "dx", tdx.floats(), dx, 0, 0, nil)
-					if prob == 0 {
-						compare(t, "y at p=0 (identity)", ty.floats(), x, 0, 0, nil)
-					}
-					tx.unchanged("x")
-					tdy.unchanged("dy")
-					tctr.unchanged("ctr")
+					verifyDropout(t, d, l, c.n, p)
 				})
 			}
 		}

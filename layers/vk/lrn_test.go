@@ -17,44 +17,34 @@ func lrnTol(p layers.LRN) (scaleRtol, yRtol, dxAtol float64) {
 	return 1e-6, 1e-5, 1e-6 * (1 + 2*p.EffAlpha()*p.Beta*float64(p.Size))
 }
 
-func TestLRNForward(t *testing.T) {
-	d, l := setup(t)
-	for _, c := range lrnCases {
-		t.Run(c.name, func(t *testing.T) {
-			p := c.p
-			size, shape := p.N*p.C*p.H*p.W, []int{p.N, p.C, p.H, p.W}
-			x := layerstest.Rand(size, 13)
-			y, scale := make([]float32, size), make([]float32, size)
-			layers.LRNForward(y, scale, x, p)
-			tx, ty, tscale := in(t, d, x), out(t, d, size), out(t, d, size)
-			record(t, d, func(s *gpu.Seq) { l.LRNForward(s, ty.Arg(), tscale.Arg(), tx.Arg(), p) })
-			scaleRtol, yRtol, _ := lrnTol(p)
-			compare(t, "scale", tscale.floats(), scale, 0, scaleRtol, shape)
-			compare(t, "y", ty.floats(), y, 1e-7, yRtol, shape)
-			tx.unchanged("x")
-		})
-	}
+// verifyLRN runs both directions of case p against the reference; the backward pass takes the
+// reference forward's y and scale, so it is tested on its own.
+func verifyLRN(t *testing.T, d *gpu.Device, l *Lib, p layers.LRN) {
+	size, shape := p.N*p.C*p.H*p.W, []int{p.N, p.C, p.H, p.W}
+	x, dy := layerstest.Rand(size, 13), layerstest.Rand(size, 15)
+	y, scale, dx := make([]float32, size), make([]float32, size), make([]float32, size)
+	layers.LRNForward(y, scale, x, p)
+	layers.LRNBackward(dx, dy, x, y, scale, p)
+	scaleRtol, yRtol, dxAtol := lrnTol(p)
+
+	tx, ty, tscale := in(t, d, x), out(t, d, size), out(t, d, size)
+	record(t, d, func(s *gpu.Seq) { l.LRNForward(s, ty.Arg(), tscale.Arg(), tx.Arg(), p) })
+	compare(t, "scale", tscale.floats(), scale, 0, scaleRtol, shape)
+	compare(t, "y", ty.floats(), y, 1e-7, yRtol, shape)
+	tx.unchanged("x")
+
+	tdy, tyIn, tscaleIn, tdx := in(t, d, dy), in(t, d, y), in(t, d, scale), out(t, d, size)
+	record(t, d, func(s *gpu.Seq) { l.LRNBackward(s, tdx.Arg(), tdy.Arg(), tx.Arg(), tyIn.Arg(), tscaleIn.Arg(), p) })
+	compare(t, "dx", tdx.floats(), dx, dxAtol, yRtol, shape)
+	tdy.unchanged("dy")
+	tx.unchanged("x")
+	tyIn.unchanged("y")
+	tscaleIn.unchanged("scale")
 }
 
-// The backward pass takes the reference forward's y and scale, so it is tested on its own.
-func TestLRNBackward(t *testing.T) {
+func TestLRN(t *testing.T) {
 	d, l := setup(t)
 	for _, c := range lrnCases {
-		t.Run(c.name, func(t *testing.T) {
-			p := c.p
-			size, shape := p.N*p.C*p.H*p.W, []int{p.N, p.C, p.H, p.W}
-			x, dy := layerstest.Rand(size, 14), layerstest.Rand(size, 15)
-			y, scale, dx := make([]float32, size), make([]float32, size), make([]float32, size)
-			layers.LRNForward(y, scale, x, p)
-			layers.LRNBackward(dx, dy, x, y, scale, p)
-			tdy, tx, ty, tscale, tdx := in(t, d, dy), in(t, d, x), in(t, d, y), in(t, d, scale), out(t, d, size)
-			record(t, d, func(s *gpu.Seq) { l.LRNBackward(s, tdx.Arg(), tdy.Arg(), tx.Arg(), ty.Arg(), tscale.Arg(), p) })
-			_, yRtol, dxAtol := lrnTol(p)
-			compare(t, "dx", tdx.floats(), dx, dxAtol, yRtol, shape)
-			tdy.unchanged("dy")
-			tx.unchanged("x")
-			ty.unchanged("y")
-			tscale.unchanged("scale")
-		})
+		t.Run(c.name, func(t *testing.T) { verifyLRN(t, d, l, c.p) })
 	}
 }

@@ -17,44 +17,38 @@ func reluInput(n int, seed uint64) []float32 {
 	return x
 }
 
-// ReLU is a comparison and a copy, so the GPU must match the reference exactly (tolerance 0).
-func TestReLUForward(t *testing.T) {
-	d, l := setup(t)
-	for _, c := range elemSizes {
-		t.Run(c.name, func(t *testing.T) {
-			x := reluInput(c.n, 1)
-			want := make([]float32, c.n)
-			layers.ReLUForward(want, x)
-			tx, ty := in(t, d, x), out(t, d, c.n)
-			record(t, d, func(s *gpu.Seq) { l.ReLUForward(s, ty.Arg(), tx.Arg(), c.n) })
-			compare(t, "y", ty.floats(), want, 0, 0, nil)
-			tx.unchanged("x")
+// verifyReLU runs both directions over n elements, out of place and in place, against the reference.
+// ReLU is a comparison and a copy, so the GPU must match exactly (tolerance 0).
+func verifyReLU(t *testing.T, d *gpu.Device, l *Lib, n int) {
+	x, dy := reluInput(n, 1), layerstest.Rand(n, 3)
+	y, dx := make([]float32, n), make([]float32, n)
+	layers.ReLUForward(y, x)
+	layers.ReLUBackward(dx, dy, y)
 
-			inPlace := in(t, d, x)
-			record(t, d, func(s *gpu.Seq) { l.ReLUForward(s, inPlace.Arg(), inPlace.Arg(), c.n) })
-			compare(t, "y in place", inPlace.floats(), want, 0, 0, nil)
-		})
-	}
+	tx, ty := in(t, d, x), out(t, d, n)
+	tdy, tyIn, tdx := in(t, d, dy), in(t, d, y), out(t, d, n)
+	record(t, d, func(s *gpu.Seq) {
+		l.ReLUForward(s, ty.Arg(), tx.Arg(), n)
+		l.ReLUBackward(s, tdx.Arg(), tdy.Arg(), tyIn.Arg(), n)
+	})
+	compare(t, "y", ty.floats(), y, 0, 0, nil)
+	compare(t, "dx", tdx.floats(), dx, 0, 0, nil)
+	tx.unchanged("x")
+	tdy.unchanged("dy")
+	tyIn.unchanged("y")
+
+	yInPlace, dxInPlace := in(t, d, x), in(t, d, dy)
+	record(t, d, func(s *gpu.Seq) {
+		l.ReLUForward(s, yInPlace.Arg(), yInPlace.Arg(), n)
+		l.ReLUBackward(s, dxInPlace.Arg(), dxInPlace.Arg(), tyIn.Arg(), n)
+	})
+	compare(t, "y in place", yInPlace.floats(), y, 0, 0, nil)
+	compare(t, "dx in place", dxInPlace.floats(), dx, 0, 0, nil)
 }
 
-func TestReLUBackward(t *testing.T) {
+func TestReLU(t *testing.T) {
 	d, l := setup(t)
 	for _, c := range elemSizes {
-		t.Run(c.name, func(t *testing.T) {
-			y := make([]float32, c.n)
-			layers.ReLUForward(y, reluInput(c.n, 2))
-			dy := layerstest.Rand(c.n, 3)
-			want := make([]float32, c.n)
-			layers.ReLUBackward(want, dy, y)
-			tdy, ty, tdx := in(t, d, dy), in(t, d, y), out(t, d, c.n)
-			record(t, d, func(s *gpu.Seq) { l.ReLUBackward(s, tdx.Arg(), tdy.Arg(), ty.Arg(), c.n) })
-			compare(t, "dx", tdx.floats(), want, 0, 0, nil)
-			tdy.unchanged("dy")
-			ty.unchanged("y")
-
-			inPlace := in(t, d, dy)
-			record(t, d, func(s *gpu.Seq) { l.ReLUBackward(s, inPlace.Arg(), inPlace.Arg(), ty.Arg(), c.n) })
-			compare(t, "dx in place", inPlace.floats(), want, 0, 0, nil)
-		})
+		t.Run(c.name, func(t *testing.T) { verifyReLU(t, d, l, c.n) })
 	}
 }

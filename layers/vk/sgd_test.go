@@ -1,6 +1,7 @@
 package vk
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/alexnet-vk/alexnet/gpu"
@@ -26,31 +27,30 @@ func sgdRef(w, v, g []float32, h [SGDHyperFloats]float32, decay bool) ([]float32
 	return w, v
 }
 
-// One recorded sequence run twice with the hyper buffer rewritten in between must apply each
-// step's lr; w and v start from random data (mid-training state) and are updated in place.
+// verifySGD runs one recorded update over n elements twice, rewriting the hyper buffer in between:
+// each run must apply that step's lr. w and v start from random data (mid-training state) and are
+// updated in place.
+func verifySGD(t *testing.T, d *gpu.Device, l *Lib, n int, decay bool) {
+	w, v, g := layerstest.Rand(n, 7), layerstest.Rand(n, 8), layerstest.Rand(n, 9)
+	tw, tv, tg, th := in(t, d, w), in(t, d, v), in(t, d, g), in(t, d, sgdHyper[0][:])
+	s := recorded(t, d, func(s *gpu.Seq) { l.SGD(s, tw.Arg(), tv.Arg(), tg.Arg(), th.Arg(), n, decay) })
+	for step, h := range sgdHyper {
+		if err := th.b.UploadF32(guard, h[:]); err != nil {
+			t.Fatal(err)
+		}
+		run(t, s)
+		w, v = sgdRef(w, v, g, h, decay)
+		compare(t, fmt.Sprintf("v after step %d", step+1), tv.floats(), v, sgdAtol, sgdRtol, nil)
+		compare(t, fmt.Sprintf("w after step %d", step+1), tw.floats(), w, sgdAtol, sgdRtol, nil)
+	}
+	tg.unchanged("g")
+}
+
 func TestSGD(t *testing.T) {
 	d, l := setup(t)
 	for _, c := range elemSizes {
 		for _, decay := range []bool{true, false} {
-			name := c.name + "/decay"
-			if !decay {
-				name = c.name + "/nodecay"
-			}
-			t.Run(name, func(t *testing.T) {
-				w, v, g := layerstest.Rand(c.n, 7), layerstest.Rand(c.n, 8), layerstest.Rand(c.n, 9)
-				tw, tv, tg, th := in(t, d, w), in(t, d, v), in(t, d, g), in(t, d, sgdHyper[0][:])
-				s := recorded(t, d, func(s *gpu.Seq) { l.SGD(s, tw.Arg(), tv.Arg(), tg.Arg(), th.Arg(), c.n, decay) })
-				for step, h := range sgdHyper {
-					if err := th.b.UploadF32(guard, h[:]); err != nil {
-						t.Fatal(err)
-					}
-					run(t, s)
-					w, v = sgdRef(w, v, g, h, decay)
-					compare(t, "v after step "+string(rune('1'+step)), tv.floats(), v, sgdAtol, sgdRtol, nil)
-					compare(t, "w after step "+string(rune('1'+step)), tw.floats(), w, sgdAtol, sgdRtol, nil)
-				}
-				tg.unchanged("g")
-			})
+			t.Run(fmt.Sprintf("%s/decay=%v", c.name, decay), func(t *testing.T) { verifySGD(t, d, l, c.n, decay) })
 		}
 	}
 }

@@ -60,37 +60,48 @@ func softmaxRef(z []float32, labels []int32, n, k int, gradScale float32) (loss,
 	return loss, dz, hits, []float32{float32(sum), float32(top1), float32(top5)}
 }
 
+// softmaxInput is one way of drawing logits: spread and shift as in softmaxLogits, and ties.
+type softmaxInput struct {
+	name          string
+	spread, shift float32
+	ties          bool
+}
+
+// softmaxInputs are logits of a realistic spread, the same shifted by 1000 (an unstable softmax
+// overflows) and integer logits full of ties.
+var softmaxInputs = []softmaxInput{{"spread8", 8, 0, false}, {"shift1000", 8, 1000, false}, {"ties", 2, 0, true}}
+
+// verifySoftmaxCE runs SoftmaxCE and SoftmaxCEReduce over n samples of k classes against the
+// reference, with gradScale = 1/n as a trainer passes it.
+func verifySoftmaxCE(t *testing.T, d *gpu.Device, l *Lib, n, k int, v softmaxInput) {
+	gradScale := 1 / float32(n)
+	z, labels := softmaxLogits(n, k, v.spread, v.shift, v.ties, 21), softmaxLabels(n, k, 22)
+	loss, dz, hits, stats := softmaxRef(z, labels, n, k, gradScale)
+	tz, tl := in(t, d, z), inI32(t, d, labels)
+	tdz, tloss, thits, tstats := out(t, d, n*k), out(t, d, n), out(t, d, 2*n), out(t, d, StatFloats)
+	record(t, d, func(s *gpu.Seq) {
+		l.SoftmaxCE(s, tdz.Arg(), tloss.Arg(), thits.Arg(), tz.Arg(), tl.Arg(), n, k, gradScale)
+		l.SoftmaxCEReduce(s, tstats.Arg(), tloss.Arg(), thits.Arg(), n)
+	})
+	compare(t, "loss", tloss.floats(), loss, lossAtol, lossRtol, []int{n})
+	compare(t, "dz", tdz.floats(), dz, dzAtol*float64(gradScale), dzRtol, []int{n, k})
+	for i, h := range thits.ints() {
+		if h != hits[i] {
+			t.Fatalf("hits of sample %d (top-%d): got %d, want %d", i/2, []int{1, 5}[i%2], h, hits[i])
+		}
+	}
+	// The loss sum adds n rounded losses in a tree instead of in order.
+	compare(t, "stats loss sum", tstats.floats()[:1], stats[:1], lossAtol*float64(n), 1e-6, nil)
+	compare(t, "stats top-1/top-5 counts", tstats.floats()[1:], stats[1:], 0, 0, nil)
+	tz.unchanged("z")
+	tl.unchanged("labels")
+}
+
 func TestSoftmaxCE(t *testing.T) {
 	d, l := setup(t)
 	for _, c := range softmaxCases {
-		for _, v := range []struct {
-			name          string
-			spread, shift float32
-			ties          bool
-		}{{"spread8", 8, 0, false}, {"shift1000", 8, 1000, false}, {"ties", 2, 0, true}} {
-			t.Run(fmt.Sprintf("n%d/k%d/%s", c.n, c.k, v.name), func(t *testing.T) {
-				n, k, gradScale := c.n, c.k, 1/float32(c.n)
-				z, labels := softmaxLogits(n, k, v.spread, v.shift, v.ties, 21), softmaxLabels(n, k, 22)
-				loss, dz, hits, stats := softmaxRef(z, labels, n, k, gradScale)
-				tz, tl := in(t, d, z), inI32(t, d, labels)
-				tdz, tloss, thits, tstats := out(t, d, n*k), out(t, d, n), out(t, d, 2*n), out(t, d, StatFloats)
-				record(t, d, func(s *gpu.Seq) {
-					l.SoftmaxCE(s, tdz.Arg(), tloss.Arg(), thits.Arg(), tz.Arg(), tl.Arg(), n, k, gradScale)
-					l.SoftmaxCEReduce(s, tstats.Arg(), tloss.Arg(), thits.Arg(), n)
-				})
-				compare(t, "loss", tloss.floats(), loss, lossAtol, lossRtol, []int{n})
-				compare(t, "dz", tdz.floats(), dz, dzAtol*float64(gradScale), dzRtol, []int{n, k})
-				for i, h := range thits.ints() {
-					if h != hits[i] {
-						t.Fatalf("hits of sample %d (top-%d): got %d, want %d", i/2, []int{1, 5}[i%2], h, hits[i])
-					}
-				}
-				// The loss sum adds n rounded losses in a tree instead of in order.
-				compare(t, "stats loss sum", tstats.floats()[:1], stats[:1], lossAtol*float64(n), 1e-6, nil)
-				compare(t, "stats top-1/top-5 counts", tstats.floats()[1:], stats[1:], 0, 0, nil)
-				tz.unchanged("z")
-				tl.unchanged("labels")
-			})
+		for _, v := range softmaxInputs {
+			t.Run(fmt.Sprintf("n%d/k%d/%s", c.n, c.k, v.name), func(t *testing.T) { verifySoftmaxCE(t, d, l, c.n, c.k, v) })
 		}
 	}
 }

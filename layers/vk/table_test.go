@@ -1,10 +1,12 @@
 package vk
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/alexnet-vk/alexnet/gpu"
 	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/layers/layerstest"
 )
 
 // Shapes shared by the tests of relu, dropout, lrn, maxpool, avgpool, softmaxce and sgd: the exact
@@ -148,4 +150,90 @@ func benchRun(b *testing.B, d *gpu.Device, bytes int, fn func(s *gpu.Seq)) {
 		run(b, s)
 	}
 	b.ReportMetric(float64(bytes)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+}
+
+// Grids of more than maxWorkgroupCount[0] groups fold into 2-D (gpu.Device.Fold) and every kernel
+// rebuilds its linear group id, skipping ids past the end. The real limit (65,535) needs tensors
+// too large for a unit test, so this test lowers the limit the recording sees to 8 (so at most
+// 8×8 groups): each case below then folds, most into grids with spare groups.
+func TestFoldedGrids(t *testing.T) {
+	d, l := setup(t)
+	saved := d.Info.MaxWorkgroupCount[0]
+	d.Info.MaxWorkgroupCount[0] = 8
+	defer func() { d.Info.MaxWorkgroupCount[0] = saved }()
+	const n = 65537 // 33 groups of 2048: a 7×5 grid
+	t.Run("relu", func(t *testing.T) { verifyReLU(t, d, l, n) })
+	t.Run("dropout", func(t *testing.T) { verifyDropout(t, d, l, n, layers.Dropout{P: 0.5, Seed: 3, Step: 4}) })
+	t.Run("sgd", func(t *testing.T) { verifySGD(t, d, l, n, true) })
+	// 800 columns: 13 groups of 64, a 7×2 grid.
+	t.Run("lrn", func(t *testing.T) { verifyLRN(t, d, l, layers.PaperLRN(2, 7, 20, 20)) })
+	// 600 output rows (10 groups, 5×2) forward, 1300 input rows (21 groups, 7×3) backward.
+	t.Run("maxpool", func(t *testing.T) {
+		p := layers.MaxPool{N: 2, C: 50, H: 13, W: 13, Size: 3, Stride: 2}
+		verifyMaxPool(t, d, l, p, layerstest.Rand(p.N*p.C*p.H*p.W, 24))
+	})
+	t.Run("avgpool", func(t *testing.T) { verifyAvgPool(t, d, l, layers.AvgPool{N: 2, C: 50, H: 13, W: 13, OH: 6, OW: 6}) })
+	// One workgroup per sample: 61 groups, an 8×8 grid.
+	t.Run("softmaxce", func(t *testing.T) { verifySoftmaxCE(t, d, l, 61, 10, softmaxInputs[0]) })
+}
+
+// Recording with a wrong argument is a programmer error: it must panic with a "vk:" message that
+// names the problem before anything reaches the device (an undersized buffer would otherwise be
+// written out of bounds).
+func TestRecordingRejectsBadArguments(t *testing.T) {
+	d, l := setup(t)
+	// raw is an exact-size buffer: the harness's tensors have guard bands a size check would count.
+	raw := func(n int) gpu.Arg {
+		b, err := d.NewBuffer("raw", int64(n)*4, gpu.DeviceMemory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(b.Free)
+		return b
+	}
+	small, big := raw(10), raw(4096)
+	mp := layers.MaxPool{N: 1, C: 1, H: 7, W: 7, Size: 3, Stride: 2}
+	cases := []struct {
+		name string
+		call func(s *gpu.Seq)
+	}{
+		{"relu y too small", func(s *gpu.Seq) { l.ReLUForward(s, small, big, 11) }},
+		{"relu negative n", func(s *gpu.Seq) { l.ReLUBackward(s, big, big, big, -1) }},
+		{"dropout p=1", func(s *gpu.Seq) { l.DropoutForward(s, big, big, big, 100, 1, 0) }},
+		{"dropout ctr too small", func(s *gpu.Seq) { l.DropoutBackward(s, big, big, raw(1), 100, 0.5, 0) }},
+		{"sgd hyper too small", func(s *gpu.Seq) { l.SGD(s, big, big, big, raw(2), 100, true) }},
+		{"sgd g too small", func(s *gpu.Seq) { l.SGD(s, big, big, small, big, 100, false) }},
+		{"lrn K=0", func(s *gpu.Seq) { l.LRNForward(s, big, big, big, layers.LRN{N: 1, C: 3, H: 2, W: 2, Size: 5}) }},
+		{"lrn scale too small", func(s *gpu.Seq) { l.LRNBackward(s, big, big, big, big, small, layers.PaperLRN(1, 3, 2, 2)) }},
+		{"maxpool pad > size/2", func(s *gpu.Seq) {
+			p := mp
+			p.Pad = 2
+			l.MaxPoolForward(s, big, big, big, p)
+		}},
+		{"maxpool arg too small", func(s *gpu.Seq) { l.MaxPoolBackward(s, big, big, raw(8), mp) }},
+		{"avgpool OH=0", func(s *gpu.Seq) { l.AvgPoolForward(s, big, big, layers.AvgPool{N: 1, C: 1, H: 2, W: 2, OW: 1}) }},
+		{"avgpool dx too small", func(s *gpu.Seq) {
+			l.AvgPoolBackward(s, small, big, layers.AvgPool{N: 1, C: 1, H: 4, W: 4, OH: 1, OW: 1})
+		}},
+		{"softmaxce k=0", func(s *gpu.Seq) { l.SoftmaxCE(s, big, big, big, big, big, 2, 0, 1) }},
+		{"softmaxce hits too small", func(s *gpu.Seq) { l.SoftmaxCE(s, big, big, small, big, big, 6, 10, 1) }},
+		{"softmaxce stats too small", func(s *gpu.Seq) { l.SoftmaxCEReduce(s, raw(2), big, big, 4) }},
+		{"softmaxce reduce n=0", func(s *gpu.Seq) { l.SoftmaxCEReduce(s, big, big, big, 0) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := recorded(t, d, func(s *gpu.Seq) {
+				defer func() {
+					r := recover()
+					if msg, ok := r.(string); !ok || !strings.HasPrefix(msg, "vk: ") {
+						t.Errorf("recording did not panic with a vk: message; recovered %#v", r)
+					}
+				}()
+				c.call(s)
+			})
+			if n := len(s.Log); n != 2 { // the opening barrier and End's: nothing was dispatched
+				t.Errorf("the sequence logged %d commands, want 2 (no dispatch): %v", n, s.Log)
+			}
+		})
+	}
 }
