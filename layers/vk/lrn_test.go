@@ -11,8 +11,9 @@ import (
 // lrnTol returns the forward and backward tolerances of case p. scale sums the same squares in the
 // same order as Go, so only a fused multiply-add may differ: 1e-6 relative. y and dy·scale^(−β) go
 // through the GPU's pow, exp2(−β·log2 s), good to a few ulp (Vulkan allows 3 ulp per step), so 1e-5
-// relative. dx subtracts 2aβ·x·Σ dy·y/scale, a term up to 2aβ·Size·(max |x|)…, that may cancel the
-// first; its error scales with that term, hence the absolute part.
+// relative. dx = dy·scale^(−β) − 2aβ·x·Σ_j dy_j·y_j/scale_j: the second term, up to 2aβ·Size for
+// inputs in [−1, 1] and K >= 1, may cancel the first, so dx's error follows the size of the terms,
+// not of dx: an absolute part of 1e-6·(1 + 2aβ·Size).
 func lrnTol(p layers.LRN) (scaleRtol, yRtol, dxAtol float64) {
 	return 1e-6, 1e-5, 1e-6 * (1 + 2*p.EffAlpha()*p.Beta*float64(p.Size))
 }
