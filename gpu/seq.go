@@ -44,6 +44,16 @@ type Seq struct {
 	Log []string
 
 	stamps []string
+	// Tag prefixes the labels of automatic timestamps (e.g. the layer being recorded).
+	Tag     string
+	profile bool
+}
+
+// ProfileEach makes the sequence write a timestamp after every command (up to the reserved count),
+// labelled Tag + command, so Timings gives per-kernel device times. Call before the first command.
+func (s *Seq) ProfileEach() {
+	s.profile = true
+	s.Timestamp("start")
 }
 
 // NewSeq starts recording. maxTimestamps > 0 reserves that many timestamp queries.
@@ -152,6 +162,9 @@ func (s *Seq) Dispatch(k *Kernel, g Grid, args []Arg, scalars ...any) {
 	s.access(stageCompute, rd, wr)
 	C.vkc_cmd_dispatch(s.dev.d, &s.s, &k.k, unsafe.Pointer(&push[0]), C.uint32_t(g.X), C.uint32_t(g.Y), C.uint32_t(g.Z))
 	s.Log = append(s.Log, "dispatch "+k.Name)
+	if s.profile {
+		s.Timestamp(s.Tag + k.Name)
+	}
 }
 
 // Copy records a copy of n bytes from src at srcOff to dst at dstOff.
@@ -169,6 +182,9 @@ func (s *Seq) Copy(dst *Buffer, dstOff int64, src *Buffer, srcOff, n int64) {
 	s.access(stageTransfer, []*Buffer{src}, []*Buffer{dst})
 	C.vkc_cmd_copy(s.dev.d, &s.s, &dst.b, C.uint64_t(dstOff), &src.b, C.uint64_t(srcOff), C.uint64_t(n))
 	s.Log = append(s.Log, "copy "+src.Name+" -> "+dst.Name)
+	if s.profile {
+		s.Timestamp(s.Tag + "copy")
+	}
 }
 
 // Fill records filling n bytes of dst at off (both multiples of 4) with the 32-bit word.
@@ -186,6 +202,9 @@ func (s *Seq) Fill(dst *Buffer, off, n int64, word uint32) {
 	s.access(stageTransfer, nil, []*Buffer{dst})
 	C.vkc_cmd_fill(s.dev.d, &s.s, &dst.b, C.uint64_t(off), C.uint64_t(n), C.uint32_t(word))
 	s.Log = append(s.Log, "fill "+dst.Name)
+	if s.profile {
+		s.Timestamp(s.Tag + "fill")
+	}
 }
 
 // Timestamp records the time at which all previous commands have finished, under label. It does

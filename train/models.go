@@ -88,5 +88,7 @@ func Small(classes, channels, size int) Arch {
 	for i := range a.Layers {
 		a.Layers[i].WeightStd = 0
 	}
+	// The classifier starts small (N(0, 0.01), as the paper) so the first losses are near log(classes).
+	a.Layers[len(a.Layers)-1].WeightStd = 0.01
 	return a
 }

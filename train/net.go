@@ -17,6 +17,7 @@ type NetConfig struct {
 	Seed        uint64  // initialisation and dropout masks
 	Dropout     float64 // < 0 keeps each dropout layer's p; otherwise overrides it (0 turns dropout off)
 	DecayBiases bool    // apply weight decay to biases too (the paper's rule decays every weight)
+	Profile     bool    // timestamp every command of the training step (see Net.Profile)
 }
 
 // Net is an architecture living on the device: parameters, momenta, gradients, activations, and

@@ -56,6 +56,7 @@ func (n *Net) ctrRef(i int) gpu.Ref { return n.ctr.At(int64(8 * i)) }
 func (n *Net) forward(s *gpu.Seq, mb int, train bool) {
 	m := n.Micro
 	for i, l := range n.Arch.Layers {
+		s.Tag = l.Name + ".fwd:"
 		in, out := n.inShape(i), n.Shapes[i]
 		x, y := n.act(i-1, mb), n.act(i, mb)
 		switch l.Kind {
@@ -101,6 +102,7 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 	m := n.Micro
 	for i := len(n.Arch.Layers) - 1; i >= 0; i-- {
 		l := n.Arch.Layers[i]
+		s.Tag = l.Name + ".bwd:"
 		in, out := n.inShape(i), n.Shapes[i]
 		dy := n.dacts[n.slot[i]].At(0)
 		var dx gpu.Arg
@@ -149,10 +151,17 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 // the slabs) and the evaluation pass (one micro-batch, forward only).
 func (n *Net) record() error {
 	var err error
-	if n.trainSeq, err = n.dev.NewSeq("train-step", 0); err != nil {
+	stamps := 0
+	if n.Cfg.Profile {
+		stamps = 4096
+	}
+	if n.trainSeq, err = n.dev.NewSeq("train-step", stamps); err != nil {
 		return err
 	}
 	s := n.trainSeq
+	if n.Cfg.Profile {
+		s.ProfileEach()
+	}
 	nIn := n.Cfg.Batch * n.Arch.In.Size()
 	if n.staging != nil {
 		s.Copy(n.input, 0, n.staging, 0, int64(nIn)*4)
@@ -163,12 +172,14 @@ func (n *Net) record() error {
 	classes := n.Shapes[last].C
 	for mb := 0; mb < n.Cfg.Batch/n.Micro; mb++ {
 		n.forward(s, mb, true)
+		s.Tag = "loss:"
 		lbl := n.labels.At(int64(mb*n.Micro) * 4)
 		n.lib.SoftmaxCE(s, n.dacts[n.slot[last]], n.loss, n.hits, n.act(last, mb), lbl, n.Micro, classes, float32(1/float64(n.Cfg.Batch)))
 		n.lib.SoftmaxCEReduce(s, n.stats.At(int64(mb*vk.StatFloats)*4), n.loss, n.hits, n.Micro)
 		n.backward(s, mb)
 	}
 	nb := n.g.Size() / 4
+	s.Tag = "sgd:"
 	n.lib.SGD(s, n.w, n.v, n.g, n.hyper, n.nWeight, true)
 	if nBias := int(nb) - n.nWeight; nBias > 0 {
 		at := int64(n.nWeight) * 4

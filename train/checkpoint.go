@@ -1,0 +1,164 @@
+package train
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/alexnet-vk/alexnet/weights"
+)
+
+// State is what a checkpoint records besides the tensors, so that a resumed run continues exactly
+// where the interrupted one stopped: the schedule, the position in the data and the RNG inputs.
+type State struct {
+	Arch       string   `json:"arch"`
+	Classes    int      `json:"classes"`
+	Channels   int      `json:"channels"`
+	InputSize  int      `json:"input_size"`
+	Step       uint32   `json:"step"`  // SGD updates done; keys dropout masks
+	Epoch      int      `json:"epoch"` // epoch of the next batch
+	Batch      int      `json:"batch"` // index of the next batch in that epoch
+	LR         float64  `json:"lr"`
+	Drops      int      `json:"lr_drops"`   // how many times the schedule divided lr by 10
+	BestErr    float64  `json:"best_error"` // best validation top-1 error so far
+	BadEvals   int      `json:"bad_evals"`  // evaluations since it last improved
+	Seed       uint64   `json:"seed"`
+	BatchSize  int      `json:"batch_size"`
+	Data       string   `json:"data"`
+	ClassNames []string `json:"class_names,omitempty"`
+}
+
+const momentumPrefix = "momentum."
+
+// SaveCheckpoint writes the net's parameters (by name), momenta ("momentum.<name>") and st to path
+// atomically: a temp file beside it, fsynced, then renamed, so the previous file survives a crash.
+func SaveCheckpoint(path string, n *Net, st State) error {
+	w, v, err := n.Weights()
+	if err != nil {
+		return err
+	}
+	var ts []weights.Tensor
+	for i, p := range n.Params {
+		ts = append(ts, weights.Tensor{Name: p.Name, Shape: p.Shape, Data: w[i]})
+	}
+	for i, p := range n.Params {
+		ts = append(ts, weights.Tensor{Name: momentumPrefix + p.Name, Shape: p.Shape, Data: v[i]})
+	}
+	js, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("checkpoint state: %v", err)
+	}
+	meta := map[string]string{"format": "alexnet-vk checkpoint 1", "state": string(js)}
+	if err := weights.WriteSafetensors(path, ts, meta); err != nil {
+		return fmt.Errorf("writing checkpoint %s: %w", path, err)
+	}
+	return nil
+}
+
+// Checkpoint is a loaded checkpoint or weights file.
+type Checkpoint struct {
+	Path    string
+	Tensors []weights.Tensor
+	State   *State // nil for a plain weights file (torchvision import, or safetensors without our metadata)
+}
+
+// LoadCheckpoint reads a .safetensors checkpoint or weights file, or a torchvision .pth state_dict.
+func LoadCheckpoint(path string) (*Checkpoint, error) {
+	var ts []weights.Tensor
+	var meta map[string]string
+	var err error
+	if strings.HasSuffix(path, ".pth") || strings.HasSuffix(path, ".pt") {
+		ts, err = weights.ReadPth(path)
+	} else {
+		ts, meta, err = weights.ReadSafetensors(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := &Checkpoint{Path: path, Tensors: ts}
+	if s, ok := meta["state"]; ok {
+		c.State = &State{}
+		if err := json.Unmarshal([]byte(s), c.State); err != nil {
+			return nil, fmt.Errorf("%s: unreadable training state in its metadata: %v", path, err)
+		}
+	}
+	return c, nil
+}
+
+// Apply loads the checkpoint's parameters (and momenta, when momenta is true and present) into n.
+// Missing, unexpected or mis-shaped tensors are an error naming each one and both shapes.
+func (c *Checkpoint) Apply(n *Net, momenta bool) error {
+	want := map[string][]int{}
+	for _, p := range n.Params {
+		want[p.Name] = p.Shape
+	}
+	var params, moms []weights.Tensor
+	byName := map[string]weights.Tensor{}
+	for _, t := range c.Tensors {
+		if strings.HasPrefix(t.Name, momentumPrefix) {
+			moms = append(moms, t)
+		} else {
+			params = append(params, t)
+		}
+		byName[t.Name] = t
+	}
+	if err := weights.Match(params, want); err != nil {
+		return fmt.Errorf("%s does not fit --arch %s: %v", c.Path, n.Arch.Name, err)
+	}
+	w := make([][]float32, len(n.Params))
+	for i, p := range n.Params {
+		w[i] = byName[p.Name].Data
+	}
+	var v [][]float32
+	if momenta && len(moms) > 0 {
+		v = make([][]float32, len(n.Params))
+		for i, p := range n.Params {
+			t, ok := byName[momentumPrefix+p.Name]
+			if !ok || t.Numel() != p.Size() {
+				return fmt.Errorf("%s: momentum of %s missing or mis-shaped", c.Path, p.Name)
+			}
+			v[i] = t.Data
+		}
+	}
+	return n.SetWeights(w, v)
+}
+
+// checkpointName is the file of the checkpoint after step updates.
+func checkpointName(dir string, step uint32) string {
+	return filepath.Join(dir, fmt.Sprintf("checkpoint-%08d.safetensors", step))
+}
+
+// Checkpoints lists dir's checkpoints, oldest first.
+func Checkpoints(dir string) []string {
+	m, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*.safetensors"))
+	sort.Strings(m)
+	return m
+}
+
+// pruneCheckpoints keeps the newest keep checkpoints in dir.
+func pruneCheckpoints(dir string, keep int) {
+	all := Checkpoints(dir)
+	for i := 0; i < len(all)-keep; i++ {
+		os.Remove(all[i])
+	}
+}
+
+// ResolveResume turns a --resume value (a checkpoint file, or a run directory meaning its newest
+// checkpoint) into a path.
+func ResolveResume(p string) (string, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "", fmt.Errorf("--resume %s: %v", p, err)
+	}
+	if !fi.IsDir() {
+		return p, nil
+	}
+	all := Checkpoints(p)
+	if len(all) == 0 {
+		return "", fmt.Errorf("--resume %s: no checkpoint-*.safetensors in that directory", p)
+	}
+	return all[len(all)-1], nil
+}

@@ -1,0 +1,136 @@
+package train
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// output is the run directory: metrics.csv and checkpoints.
+type output struct {
+	dir     string
+	metrics *os.File
+}
+
+// openOutput creates the run directory (or checks it is writable) and opens metrics.csv, appending
+// when resuming.
+func openOutput(dir string, resuming bool) (*output, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("--out %s: %v", dir, err)
+	}
+	probe := filepath.Join(dir, ".write-test")
+	if err := os.WriteFile(probe, nil, 0o644); err != nil {
+		return nil, fmt.Errorf("--out %s: not writable: %v", dir, err)
+	}
+	os.Remove(probe)
+	path := filepath.Join(dir, "metrics.csv")
+	flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+	if resuming {
+		flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+	}
+	f, err := os.OpenFile(path, flags, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("--out %s: %v", dir, err)
+	}
+	if st, _ := f.Stat(); st.Size() == 0 {
+		fmt.Fprintln(f, "step,epoch,lr,train_loss,train_top1,train_top5,val_loss,val_top1,val_top5,img_per_s")
+	}
+	return &output{dir: dir, metrics: f}, nil
+}
+
+func (o *output) writeMetrics(m Metrics) error {
+	_, err := fmt.Fprintf(o.metrics, "%d,%.4f,%g,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.1f\n", m.Step, m.Epoch, m.LR,
+		m.TrainLoss, m.TrainTop1, m.TrainTop5, m.ValLoss, m.ValTop1, m.ValTop5, m.ImgPerSec)
+	if err == nil {
+		err = o.metrics.Sync()
+	}
+	return err
+}
+
+func (o *output) close() { o.metrics.Close() }
+
+// window sums training statistics between evaluations.
+type window struct {
+	loss          float64
+	top1, top5, n int
+	busy          time.Duration
+}
+
+func newWindow() *window { return &window{} }
+
+func (w *window) add(st StepStats, d time.Duration) {
+	w.loss += st.Loss
+	w.top1 += st.Top1
+	w.top5 += st.Top5
+	w.n += st.N
+	w.busy += d
+}
+
+func (w *window) means() (loss, top1, top5, ips float64) {
+	if w.n == 0 {
+		return 0, 0, 0, 0
+	}
+	n := float64(w.n)
+	return w.loss / n, float64(w.top1) / n, float64(w.top5) / n, n / w.busy.Seconds()
+}
+
+func (w *window) reset() { *w = window{} }
+
+// bar is the per-epoch progress display: a progress bar on a terminal, or JSON lines.
+type bar struct {
+	pb    *progressbar.ProgressBar
+	json  bool
+	quiet bool
+	total int
+	steps int
+	start time.Time
+}
+
+func (t *Trainer) newBar(perEpoch, total int) *bar {
+	b := &bar{json: t.Cfg.LogFormat == "json", quiet: t.Cfg.Quiet, total: total, start: time.Now()}
+	b.epoch(t.State.Epoch, perEpoch-t.State.Batch)
+	return b
+}
+
+func (b *bar) epoch(e, steps int) {
+	if b.pb != nil {
+		b.pb.Finish()
+		fmt.Fprintln(os.Stderr)
+	}
+	if b.json || b.quiet {
+		return
+	}
+	b.pb = progressbar.NewOptions(steps, progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", e+1, b.total)),
+		progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionSetWidth(24), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowDescriptionAtLineEnd())
+}
+
+func (b *bar) step(t *Trainer, w *window) {
+	b.steps++
+	loss, top1, _, ips := w.means()
+	if b.json {
+		if b.steps%10 == 1 {
+			js, _ := json.Marshal(map[string]any{"step": t.State.Step, "epoch": t.State.Epoch + 1, "loss": loss,
+				"top1": top1, "img_per_s": ips, "lr": t.State.LR})
+			fmt.Println(string(js))
+		}
+		return
+	}
+	if b.pb != nil {
+		b.pb.Describe(fmt.Sprintf("epoch %d/%d  loss %.3f  acc %.1f%%  %.0f img/s", t.State.Epoch+1, b.total, loss, 100*top1, ips))
+		b.pb.Add(1)
+	}
+}
+
+func (b *bar) finish() {
+	if b.pb != nil {
+		b.pb.Finish()
+		fmt.Fprintln(os.Stderr)
+		b.pb = nil
+	}
+}

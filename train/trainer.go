@@ -1,0 +1,325 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/alexnet-vk/alexnet/data"
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers/vk"
+)
+
+// ErrInterrupted is returned by Run when its context was cancelled (SIGINT/SIGTERM): the step in
+// flight finished and a checkpoint was written.
+var ErrInterrupted = errors.New("interrupted")
+
+// Hooks let a caller (the viewer, the PNG writer) watch a run. Each is called on the training
+// goroutine between steps; keep them short.
+type Hooks struct {
+	Step func(t *Trainer, st StepStats)   // after every SGD step
+	Eval func(t *Trainer, m Metrics)      // after every evaluation
+	Viz  func(t *Trainer) error           // every Config.VizEvery steps and at the end
+	Log  func(format string, args ...any) // progress lines (nil: stderr)
+}
+
+// Trainer runs a training job on a device.
+type Trainer struct {
+	Cfg     Config
+	Arch    Arch
+	Net     *Net
+	Data    *data.Dataset
+	State   State
+	Metrics []Metrics
+	Hooks   Hooks
+
+	loaderCfg data.LoaderConfig
+	sched     schedule
+	lib       *vk.Lib
+	out       *output
+	last      string // newest checkpoint written
+
+	probe      *data.Loader // test images for snapshots
+	probeX     []float32
+	probeLabel int
+}
+
+// NewTrainer opens the dataset, builds the architecture and the net on d, and restores --resume or
+// --init.
+func NewTrainer(d *gpu.Device, lib *vk.Lib, c Config) (*Trainer, error) {
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	sched, _ := parseSchedule(c.Schedule)
+	var resume *Checkpoint
+	if c.Resume != "" {
+		p, err := ResolveResume(c.Resume)
+		if err != nil {
+			return nil, err
+		}
+		if resume, err = LoadCheckpoint(p); err != nil {
+			return nil, err
+		}
+		if resume.State == nil {
+			return nil, fmt.Errorf("--resume %s: a weights file without training state (use --init to start from weights)", p)
+		}
+	}
+	format := data.FormatAuto
+	if c.Format != "" {
+		var err error
+		if format, err = data.ParseFormat(c.Format); err != nil {
+			return nil, err
+		}
+	}
+	ds, err := data.Open(c.Data, data.OpenOptions{Format: format, Workers: c.Workers})
+	if err != nil {
+		return nil, err
+	}
+	classes, channels := len(ds.Classes), ds.Channels
+	if c.Classes > 0 {
+		classes = c.Classes
+	}
+	if c.Channels > 0 {
+		channels = c.Channels
+	}
+	size := min(ds.Height, ds.Width)
+	if c.Resize > 0 {
+		size = c.Resize
+	}
+	a, err := Get(c.Arch, classes, channels, size)
+	if err != nil {
+		ds.Close()
+		return nil, err
+	}
+	lc, err := inputPlan(c, a, ds)
+	if err != nil {
+		ds.Close()
+		return nil, err
+	}
+	if resume != nil && (resume.State.Arch != a.Name || resume.State.Classes != classes || resume.State.InputSize != a.In.H) {
+		ds.Close()
+		return nil, fmt.Errorf("--resume %s: a checkpoint of %s (%d classes, %d px input), but this run is %s (%d classes, %d px)",
+			resume.Path, resume.State.Arch, resume.State.Classes, resume.State.InputSize, a.Name, classes, a.In.H)
+	}
+	n, err := NewNet(d, lib, a, NetConfig{Batch: c.Batch, MicroBatch: c.MicroBatch, MemoryLimit: c.MemoryLimit,
+		Seed: c.Seed, Dropout: c.Dropout, DecayBiases: c.DecayBiases})
+	if err != nil {
+		ds.Close()
+		return nil, err
+	}
+	t := &Trainer{Cfg: c, Arch: a, Net: n, Data: ds, loaderCfg: lc, sched: sched, lib: lib,
+		State: State{Arch: a.Name, Classes: classes, Channels: channels, InputSize: a.In.H, LR: c.LR,
+			BestErr: 2, Seed: c.Seed, BatchSize: c.Batch, Data: ds.Path, ClassNames: ds.Classes}}
+	switch {
+	case resume != nil:
+		err = resume.Apply(n, true)
+		if err == nil {
+			st := *resume.State
+			t.State = st
+			n.Step = st.Step
+		}
+	case c.Init != "":
+		var ck *Checkpoint
+		if ck, err = LoadCheckpoint(c.Init); err == nil {
+			err = ck.Apply(n, false)
+		}
+	}
+	if err != nil {
+		t.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// Close releases the net and the dataset.
+func (t *Trainer) Close() {
+	if t.probe != nil {
+		t.probe.Close()
+	}
+	t.Net.Free()
+	t.Data.Close()
+	if t.out != nil {
+		t.out.close()
+	}
+}
+
+func (t *Trainer) logf(format string, args ...any) {
+	if t.Hooks.Log != nil {
+		t.Hooks.Log(format, args...)
+		return
+	}
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+}
+
+// totalEpochs is how many epochs the run covers in all.
+func (t *Trainer) totalEpochs(perEpoch int) int {
+	if t.Cfg.Epochs > 0 {
+		return t.Cfg.Epochs
+	}
+	return (t.Cfg.Steps + perEpoch - 1) / perEpoch
+}
+
+// Run trains until the epochs or steps are done, ctx is cancelled, or the loss is not finite.
+func (t *Trainer) Run(ctx context.Context) (err error) {
+	if t.out, err = openOutput(t.Cfg.Out, t.State.Step > 0); err != nil {
+		return err
+	}
+	lc := t.loaderCfg
+	lc.BatchSize, lc.Train, lc.Seed = t.Cfg.Batch, true, t.Cfg.Seed
+	lc.StartEpoch, lc.StartBatch = t.State.Epoch, t.State.Batch
+	probe, err := data.NewLoader(t.Data.Train, lc)
+	if err != nil {
+		return err
+	}
+	perEpoch := probe.BatchesPerEpoch()
+	probe.Close()
+	if perEpoch == 0 {
+		return fmt.Errorf("--batch %d is larger than the %d training images of %s", t.Cfg.Batch, t.Data.Train.Len(), t.Data.Path)
+	}
+	total := t.totalEpochs(perEpoch)
+	if t.State.Epoch >= total || (t.Cfg.Steps > 0 && int(t.State.Step) >= t.Cfg.Steps) {
+		t.logf("nothing to do: the run is already at step %d, epoch %d", t.State.Step, t.State.Epoch)
+		return nil
+	}
+	lc.Epochs = total - t.State.Epoch
+	loader, err := data.NewLoader(t.Data.Train, lc)
+	if err != nil {
+		return err
+	}
+	defer loader.Close()
+	t.Net.SetHyper(t.State.LR, t.Cfg.Momentum, t.Cfg.WeightDecay)
+	t.logf("training %s (%d parameters, micro-batch %d) on %s: %d train / %d test images, %d classes, %d steps per epoch, %d epochs",
+		t.Arch.Name, t.Arch.ParamCount(), t.Net.Micro, t.Data.Path, t.Data.Train.Len(), t.Data.Test.Len(), len(t.Data.Classes), perEpoch, total)
+	win := newWindow()
+	bar := t.newBar(perEpoch, total)
+	defer bar.finish()
+	for {
+		if ctx.Err() != nil {
+			return t.interrupt()
+		}
+		b, err := loader.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if b.Epoch != t.State.Epoch { // a new epoch began: the previous one ended
+			if err := t.endEpoch(); err != nil {
+				return err
+			}
+			t.State.Epoch = b.Epoch
+			bar.epoch(b.Epoch, perEpoch-b.Step)
+		}
+		start := time.Now()
+		st, err := t.Net.TrainStep(b.X, b.Labels)
+		if err != nil {
+			return err
+		}
+		if math.IsNaN(st.Loss) || math.IsInf(st.Loss, 0) {
+			return fmt.Errorf("loss became %v at step %d (epoch %d): training diverged; try a smaller --lr (now %g). The last good checkpoint is %s",
+				st.Loss, t.Net.Step, b.Epoch+1, t.State.LR, orNone(t.last))
+		}
+		t.State.Step = t.Net.Step
+		t.State.Batch = b.Step + 1
+		win.add(st, time.Since(start))
+		bar.step(t, win)
+		if t.Hooks.Step != nil {
+			t.Hooks.Step(t, st)
+		}
+		if t.Cfg.EvalEvery > 0 && int(t.State.Step)%t.Cfg.EvalEvery == 0 {
+			if err := t.evaluate(win); err != nil {
+				return err
+			}
+		}
+		if t.Cfg.CheckpointEvery > 0 && int(t.State.Step)%t.Cfg.CheckpointEvery == 0 {
+			if err := t.checkpoint(); err != nil {
+				return err
+			}
+		}
+		if t.Cfg.VizEvery > 0 && int(t.State.Step)%t.Cfg.VizEvery == 0 && t.Hooks.Viz != nil {
+			if err := t.Hooks.Viz(t); err != nil {
+				t.logf("warning: snapshot: %v", err)
+			}
+		}
+		if t.Cfg.Steps > 0 && int(t.State.Step) >= t.Cfg.Steps {
+			break
+		}
+	}
+	if t.State.Batch >= perEpoch {
+		t.State.Epoch, t.State.Batch = t.State.Epoch+1, 0
+	}
+	if err := t.evaluateAndCheckpoint(win); err != nil {
+		return err
+	}
+	if t.Hooks.Viz != nil {
+		if err := t.Hooks.Viz(t); err != nil {
+			t.logf("warning: snapshot: %v", err)
+		}
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none yet"
+	}
+	return s
+}
+
+// endEpoch evaluates and checkpoints at an epoch boundary, then applies the epoch schedule.
+func (t *Trainer) endEpoch() error {
+	t.State.Epoch, t.State.Batch = t.State.Epoch+1, 0
+	if err := t.evaluateAndCheckpoint(nil); err != nil {
+		return err
+	}
+	if t.sched.kind == "step" {
+		t.State.LR = t.Cfg.LR
+		for _, e := range t.sched.milestones {
+			if t.State.Epoch >= e {
+				t.State.LR /= 10
+			}
+		}
+		t.Net.SetHyper(t.State.LR, t.Cfg.Momentum, t.Cfg.WeightDecay)
+	}
+	return nil
+}
+
+func (t *Trainer) evaluateAndCheckpoint(win *window) error {
+	if t.Cfg.EvalEvery == 0 || int(t.State.Step)%t.Cfg.EvalEvery != 0 {
+		if err := t.evaluate(win); err != nil {
+			return err
+		}
+	}
+	return t.checkpoint()
+}
+
+// interrupt checkpoints after a cancelled context.
+func (t *Trainer) interrupt() error {
+	if err := t.checkpoint(); err != nil {
+		return err
+	}
+	return ErrInterrupted
+}
+
+// checkpoint writes the state after the last step and prunes old checkpoints.
+func (t *Trainer) checkpoint() error {
+	p := checkpointName(t.Cfg.Out, t.State.Step)
+	if err := SaveCheckpoint(p, t.Net, t.State); err != nil {
+		return err
+	}
+	t.last = p
+	pruneCheckpoints(t.Cfg.Out, t.Cfg.Keep)
+	return nil
+}
+
+// LastCheckpoint returns the newest checkpoint this run wrote.
+func (t *Trainer) LastCheckpoint() string { return t.last }
+
+// OutPath returns a path inside the run directory.
+func (t *Trainer) OutPath(name string) string { return filepath.Join(t.Cfg.Out, name) }

@@ -1,0 +1,205 @@
+package train
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeIDX writes a small MNIST-layout dataset whose classes are learnable: class c lights a
+// horizontal band of rows plus noise.
+func writeIDX(t *testing.T, dir string, train, test int) {
+	t.Helper()
+	write := func(prefix string, n int, seed int) {
+		img := make([]byte, 16+n*28*28)
+		binary.BigEndian.PutUint32(img, 0x803)
+		binary.BigEndian.PutUint32(img[4:], uint32(n))
+		binary.BigEndian.PutUint32(img[8:], 28)
+		binary.BigEndian.PutUint32(img[12:], 28)
+		lbl := make([]byte, 8+n)
+		binary.BigEndian.PutUint32(lbl, 0x801)
+		binary.BigEndian.PutUint32(lbl[4:], uint32(n))
+		r := uint32(seed*7919 + 1)
+		for i := 0; i < n; i++ {
+			c := (i*3 + seed) % 10
+			lbl[8+i] = byte(c)
+			for p := 0; p < 28*28; p++ {
+				r = r*1664525 + 1013904223
+				v := byte(r >> 27) // noise 0..31
+				if row := p / 28; row >= 2*c+4 && row < 2*c+8 {
+					v += 180
+				}
+				img[16+i*28*28+p] = v
+			}
+		}
+		os.WriteFile(filepath.Join(dir, prefix+"-images-idx3-ubyte"), img, 0o644)
+		os.WriteFile(filepath.Join(dir, prefix+"-labels-idx1-ubyte"), lbl, 0o644)
+	}
+	write("train", train, 1)
+	write("t10k", test, 2)
+}
+
+func smallConfig(t *testing.T, dataDir string) Config {
+	c := Defaults()
+	c.Data, c.Out, c.Batch, c.Quiet, c.EvalLimit, c.Workers = dataDir, t.TempDir(), 32, true, 64, 2
+	return c
+}
+
+func runSteps(t *testing.T, c Config, steps int) (*Trainer, []float64) {
+	t.Helper()
+	d, l := setup(t)
+	c.Steps = steps
+	c.Epochs = 0
+	tr, err := NewTrainer(d, l, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var losses []float64
+	tr.Hooks.Step = func(_ *Trainer, st StepStats) { losses = append(losses, st.Loss) }
+	tr.Hooks.Log = func(string, ...any) {}
+	if err := tr.Run(context.Background()); err != nil {
+		tr.Close()
+		t.Fatal(err)
+	}
+	return tr, losses
+}
+
+// An interrupted run resumed from its checkpoint sees the same losses as an uninterrupted one:
+// parameters, momenta, the data position, the dropout step and the schedule all survive.
+func TestResumeEquivalence(t *testing.T) {
+	dir := t.TempDir()
+	writeIDX(t, dir, 256, 64)
+	c := smallConfig(t, dir)
+	full, want := runSteps(t, c, 10) // 8 steps per epoch: crosses an epoch boundary
+	full.Close()
+
+	c2 := smallConfig(t, dir)
+	first, got := runSteps(t, c2, 5)
+	first.Close()
+	c2.Resume = c2.Out
+	second, rest := runSteps(t, c2, 10)
+	second.Close()
+	got = append(got, rest...)
+	if len(got) != len(want) {
+		t.Fatalf("resumed run did %d steps, uninterrupted %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("step %d: resumed loss %.9g, uninterrupted %.9g", i+1, got[i], want[i])
+		}
+	}
+}
+
+// A checkpoint written and read back restores every parameter and momentum exactly, and one of
+// another architecture is refused naming the mismatch.
+func TestCheckpointRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	writeIDX(t, dir, 128, 32)
+	c := smallConfig(t, dir)
+	tr, _ := runSteps(t, c, 3)
+	defer tr.Close()
+	ck, err := LoadCheckpoint(tr.LastCheckpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck.State == nil || ck.State.Step != 3 || ck.State.Arch != "alexnet-small" {
+		t.Fatalf("state = %+v", ck.State)
+	}
+	w0, v0, _ := tr.Net.Weights()
+	d, l := setup(t)
+	n2, err := NewNet(d, l, tr.Arch, NetConfig{Batch: 32, Seed: 99, Dropout: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n2.Free()
+	if err := ck.Apply(n2, true); err != nil {
+		t.Fatal(err)
+	}
+	w1, v1, _ := n2.Weights()
+	for i := range w0 {
+		for j := range w0[i] {
+			if w0[i][j] != w1[i][j] || v0[i][j] != v1[i][j] {
+				t.Fatalf("%s[%d] differs after the round trip", tr.Net.Params[i].Name, j)
+			}
+		}
+	}
+	other, _ := Get("alexnet-small", 7, 1, 28)
+	n3, err := NewNet(d, l, other, NetConfig{Batch: 4, Dropout: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n3.Free()
+	err = ck.Apply(n3, false)
+	if err == nil || !strings.Contains(err.Error(), "fc8.weight") {
+		t.Fatalf("applying a 10-class checkpoint to a 7-class net: err = %v, want one naming fc8.weight", err)
+	}
+}
+
+// A diverging run stops at once with a message naming the step and keeps the last good checkpoint.
+func TestNaNStops(t *testing.T) {
+	dir := t.TempDir()
+	writeIDX(t, dir, 128, 32)
+	c := smallConfig(t, dir)
+	c.LR, c.Steps, c.Epochs, c.CheckpointEvery = 1e6, 50, 0, 1
+	d, l := setup(t)
+	tr, err := NewTrainer(d, l, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	tr.Hooks.Log = func(string, ...any) {}
+	err = tr.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "at step") || !strings.Contains(err.Error(), "diverged") {
+		t.Fatalf("err = %v, want a divergence error naming the step", err)
+	}
+	good := Checkpoints(c.Out)
+	if len(good) == 0 {
+		t.Fatal("no checkpoint survived")
+	}
+	ck, err := LoadCheckpoint(good[len(good)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ts := range ck.Tensors {
+		for _, v := range ts.Data {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				t.Fatalf("the kept checkpoint holds a non-finite %s", ts.Name)
+			}
+		}
+	}
+	t.Log(err)
+}
+
+// Errors a person can act on.
+func TestTrainerErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeIDX(t, dir, 64, 16)
+	d, l := setup(t)
+	for _, tc := range []struct {
+		mod  func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.Arch = "resnet" }, "unknown --arch"},
+		{func(c *Config) { c.Arch = "alexnet" }, "--resize"},
+		{func(c *Config) { c.Data = filepath.Join(dir, "missing") }, "missing"},
+		{func(c *Config) { c.Out = "/proc/alexnet-run" }, "--out"},
+		{func(c *Config) { c.LR = -1 }, "--lr"},
+		{func(c *Config) { c.Schedule = "cosine" }, "--lr-schedule"},
+	} {
+		c := smallConfig(t, dir)
+		c.Steps = 1
+		tc.mod(&c)
+		tr, err := NewTrainer(d, l, c)
+		if err == nil {
+			err = tr.Run(context.Background())
+			tr.Close()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("err = %v, want one mentioning %q", err, tc.want)
+		}
+	}
+}
