@@ -18,7 +18,7 @@ setup:
 ## shaders: recompile the GLSL kernels to the committed SPIR-V (needs glslc)
 shaders: $(SPIRV)
 
-shaders/%.spv: shaders/%.comp shaders/common.glsl
+shaders/%.spv: shaders/%.comp $(wildcard shaders/*.glsl)
 	glslc $(GLSLC_FLAGS) -I shaders -o $@ $<
 
 ## build: compile every command into bin/

@@ -44,7 +44,7 @@ func checkConv(p layers.Conv2D, x, w, y gpu.Arg) {
 	mustFit("conv2d y/dy", y, p.N*p.K*p.OutH()*p.OutW())
 }
 
-// im2col records col[n][q][p] for images [n0, n0+nc) of x.
+// im2col records col[q][n·OH·OW + p] for images [n0, n0+nc) of x.
 func (l *Lib) im2col(s *gpu.Seq, col, x gpu.Arg, p layers.Conv2D, n0, nc int) {
 	oh, ow := p.OutH(), p.OutW()
 	xs := gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4)
@@ -58,14 +58,14 @@ func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, rel
 	oh, ow := p.OutH(), p.OutW()
 	ohw, g := oh*ow, p.Groups
 	cg, kg := p.C/g, p.K/g
-	q, qg := p.C*p.R*p.S, cg*p.R*p.S
+	qg := cg * p.R * p.S
 	nc := chunk(p, scratch)
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
 		l.im2col(s, scratch, x, p, n0, m)
 		gm := Gemm{M: kg, N: m * ohw, ND: ohw, K1: 1, K2: qg, Z: g,
 			SAm: qg, SAk2: 1, SAz: kg * qg,
-			SBk2: ohw, SBn1: q * ohw, SBn2: 1, SBz: qg * ohw,
+			SBk2: m * ohw, SBn1: ohw, SBn2: 1, SBz: qg * m * ohw,
 			SCm: ohw, SCn1: p.K * ohw, SCn2: 1, SCz: kg * ohw,
 			ReLU: relu}
 		if b != nil {
@@ -82,14 +82,14 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 	oh, ow := p.OutH(), p.OutW()
 	ohw, g := oh*ow, p.Groups
 	cg, kg := p.C/g, p.K/g
-	q, qg := p.C*p.R*p.S, cg*p.R*p.S
+	qg := cg * p.R * p.S
 	nc := chunk(p, scratch)
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
 		gm := Gemm{M: qg, N: m * ohw, ND: ohw, K1: 1, K2: kg, Z: g,
 			SAm: 1, SAk2: qg, SAz: kg * qg,
 			SBk2: ohw, SBn1: p.K * ohw, SBn2: 1, SBz: kg * ohw,
-			SCm: ohw, SCn1: q * ohw, SCn2: 1, SCz: qg * ohw}
+			SCm: m * ohw, SCn1: ohw, SCn2: 1, SCz: qg * m * ohw}
 		l.Gemm(s, scratch, w, gpu.Offset(dy, int64(n0*p.K*ohw)*4), nil, gm)
 		dxs := gpu.Offset(dx, int64(n0*p.C*p.H*p.W)*4)
 		l.dispatch1D(s, kCol2im, m*p.C*p.H*p.W, 64, args(dxs, scratch), m, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, oh, ow)
@@ -103,16 +103,17 @@ func (l *Lib) Conv2DBackwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.C
 	oh, ow := p.OutH(), p.OutW()
 	ohw, g := oh*ow, p.Groups
 	cg, kg := p.C/g, p.K/g
-	q, qg := p.C*p.R*p.S, cg*p.R*p.S
+	qg := cg * p.R * p.S
 	nc := chunk(p, scratch)
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
 		l.im2col(s, scratch, x, p, n0, m)
 		gm := Gemm{M: kg, N: qg, ND: qg, K1: m, K2: ohw, Z: g,
 			SAm: ohw, SAk1: p.K * ohw, SAk2: 1, SAz: kg * ohw,
-			SBk1: q * ohw, SBk2: 1, SBn2: ohw, SBz: qg * ohw,
+			SBk1: ohw, SBk2: 1, SBn2: m * ohw, SBz: qg * m * ohw,
 			SCm: qg, SCn2: 1, SCz: kg * qg,
 			Accumulate: true}
+		gm.Splits = SplitsFor(gm)
 		l.Gemm(s, dw, gpu.Offset(dy, int64(n0*p.K*ohw)*4), scratch, nil, gm)
 	}
 	if db != nil {
@@ -126,7 +127,7 @@ func (l *Lib) biasGrad(s *gpu.Seq, db, dy gpu.Arg, k, n, p, sN, sK int) {
 	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), args(db, dy), k, n, p, sN, sK)
 }
 
-// im2colRef is the CPU reference of im2col: col[n][(c·R+r)·S+s][oh·OW+ow] = x[n, c, oh·stride−pad+r, ow·stride−pad+s].
+// im2colRef is the CPU reference of im2col: col[(c·R+r)·S+s][n·OH·OW + oh·OW+ow] = x[n, c, oh·stride−pad+r, ow·stride−pad+s].
 func im2colRef(col, x []float32, p layers.Conv2D) {
 	oh, ow := p.OutH(), p.OutW()
 	for n := 0; n < p.N; n++ {
@@ -141,7 +142,7 @@ func im2colRef(col, x []float32, p layers.Conv2D) {
 							if h >= 0 && h < p.H && w >= 0 && w < p.W {
 								v = x[((n*p.C+c)*p.H+h)*p.W+w]
 							}
-							col[((n*p.C*p.R*p.S)+q)*oh*ow+i*ow+j] = v
+							col[(q*p.N+n)*oh*ow+i*ow+j] = v
 						}
 					}
 				}
@@ -163,7 +164,7 @@ func col2imRef(dx, dcol []float32, p layers.Conv2D) {
 						for j := 0; j < ow; j++ {
 							h, w := i*p.Stride-p.Pad+r, j*p.Stride-p.Pad+s
 							if h >= 0 && h < p.H && w >= 0 && w < p.W {
-								dx[((n*p.C+c)*p.H+h)*p.W+w] += dcol[((n*p.C*p.R*p.S)+q)*oh*ow+i*ow+j]
+								dx[((n*p.C+c)*p.H+h)*p.W+w] += dcol[(q*p.N+n)*oh*ow+i*ow+j]
 							}
 						}
 					}

@@ -21,6 +21,10 @@ type Gemm struct {
 	Bias                        BiasMode
 	SBiasZ                      int
 	Accumulate, ReLU            bool
+	// Splits > 1 divides the k1 range among that many workgroup layers (split-K) whose partial
+	// products a second pass sums in order: for products with few outputs and a long k (conv
+	// backward-filter). C must then be the contiguous range [0, Z·M·N) and Bias, ReLU unused.
+	Splits int
 }
 
 // BiasMode says whether the bias is indexed by row, by column, or absent.
@@ -32,10 +36,15 @@ const (
 	ColBias
 )
 
-// Tiles of the gemm kernel: rows per workgroup and columns per workgroup.
-const gemmTM, gemmTN = 16, 64 * 8
+// Tiles of the gemm kernels: rows per workgroup, and columns per workgroup of gemm and gemm_narrow
+// (chosen when N fits one narrow tile, where the wide tile would leave most lanes idle).
+const gemmTM, gemmTN, gemmNarrowTN = 16, 64 * 8, 64
 
-var kGemm = register("gemm", 20, gpu.ReadWrite, gpu.Read, gpu.Read, gpu.Read)
+var (
+	kGemm       = register("gemm", 22, gpu.ReadWrite, gpu.Read, gpu.Read, gpu.Read)
+	kGemmNarrow = register("gemm_narrow", 22, gpu.ReadWrite, gpu.Read, gpu.Read, gpu.Read)
+	kGemmReduce = register("gemm_reduce", 3, gpu.ReadWrite, gpu.Read)
+)
 
 func (g Gemm) flags() uint32 {
 	f := uint32(g.Bias) << 1
@@ -79,16 +88,57 @@ func (g Gemm) check(c, a, b, bias gpu.Arg) {
 	}
 }
 
-// Record records C = op(A·B) on s. bias may be nil when g.Bias is NoBias.
+// Gemm records C = op(A·B) on s. bias may be nil when g.Bias is NoBias.
 func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 	g.check(c, a, b, bias)
 	if bias == nil {
 		bias = a // never read; the kernel still needs a valid address
 	}
-	grid := gpu.Grid{X: gpu.DivUp(g.N, gemmTN), Y: gpu.DivUp(g.M, gemmTM), Z: g.Z}
-	s.Dispatch(l.kernel(kGemm), grid, args(c, a, b, bias),
+	name, cols := kGemm, gemmTN
+	if g.N <= gemmNarrowTN {
+		name, cols = kGemmNarrow, gemmNarrowTN
+	}
+	splits := max(g.Splits, 1)
+	out, outSplit := c, 0
+	if splits > 1 {
+		if g.Bias != NoBias || g.ReLU {
+			panic("vk: split-K gemm with a bias or ReLU epilogue")
+		}
+		_, _, outSplit, _ = g.span()
+		out = l.partials(splits * outSplit)
+	}
+	grid := gpu.Grid{X: gpu.DivUp(g.N, cols), Y: gpu.DivUp(g.M, gemmTM), Z: g.Z * splits}
+	s.Dispatch(l.kernel(name), grid, args(out, a, b, bias),
 		g.M, g.N, g.K1, g.K2, g.ND, g.SAm, g.SAk1, g.SAk2, g.SBk1, g.SBk2, g.SBn1, g.SBn2,
-		g.SCm, g.SCn1, g.SCn2, g.SAz, g.SBz, g.SCz, g.SBiasZ, g.flags())
+		g.SCm, g.SCn1, g.SCn2, g.SAz, g.SBz, g.SCz, g.SBiasZ, g.flags(), splits, outSplit)
+	if splits > 1 {
+		l.dispatch1D(s, kGemmReduce, outSplit, 256, args(c, out), outSplit, splits, g.Accumulate)
+	}
+}
+
+// SplitsFor returns a split-K factor that gives a product at least about 16 workgroups (two
+// cores, or many GPU units, kept busy), bounded by the k1 range.
+func SplitsFor(g Gemm) int {
+	cols := gemmTN
+	if g.N <= gemmNarrowTN {
+		cols = gemmNarrowTN
+	}
+	groups := gpu.DivUp(g.N, cols) * gpu.DivUp(g.M, gemmTM) * g.Z
+	return max(1, min(g.K1, 16/max(groups, 1)))
+}
+
+// partials returns a scratch buffer of at least floats for split-K partial products. Buffers are
+// kept until Free, since recorded sequences go on using them.
+func (l *Lib) partials(floats int) gpu.Arg {
+	if l.part == nil || l.part.Size() < int64(floats)*4 {
+		b, err := l.Dev.NewBuffer("gemm.partials", int64(floats)*4, gpu.DeviceMemory)
+		if err != nil {
+			panic(fmt.Sprintf("vk: split-K scratch of %d floats: %v", floats, err))
+		}
+		l.part = b
+		l.owned = append(l.owned, b)
+	}
+	return l.part
 }
 
 // Flops returns the multiply-adds of the product times two.

@@ -59,6 +59,16 @@ func TestGemmShapes(t *testing.T) {
 	sp := Gemm{M: 11, N: 30, K1: 4, K2: 6, ND: 10, Z: 1,
 		SAm: 24, SAk1: 6, SAk2: 1, SBk1: 6 * 10, SBk2: 10, SBn1: 4 * 6 * 10, SBn2: 1, SCm: 10, SCn1: 11*10 + 5, SCn2: 1}
 	cases = append(cases, sp)
+	// Split-K (accumulating into C) on the narrow kernel and on the wide one.
+	sk := sp
+	sk.SCn1, sk.Splits, sk.Accumulate = 10, 3, true
+	sk.SCm = 30
+	cases = append(cases, sk)
+	sw := plainGemm(20, 600, 1, 1)
+	sw.K1, sw.K2, sw.SAk1, sw.SAk2, sw.SBk1, sw.SBk2 = 7, 5, 5, 1, 5*600, 600
+	sw.SAm, sw.SAz = 35, 0
+	sw.Splits = 4
+	cases = append(cases, sw)
 	for i, g := range cases {
 		t.Run(fmt.Sprintf("%d_M%dN%dK%dx%dZ%d", i, g.M, g.N, g.K1, g.K2, g.Z), func(t *testing.T) {
 			na, nb, nc, nbias := g.span()

@@ -31,8 +31,10 @@ func register(name string, scalars int, bufs ...gpu.Access) string {
 // Lib holds the compiled kernels of every layer on one device. Creating it compiles every pipeline
 // up front, so no JIT compilation happens in the middle of a training step.
 type Lib struct {
-	Dev *gpu.Device
-	k   map[string]*gpu.Kernel
+	Dev   *gpu.Device
+	k     map[string]*gpu.Kernel
+	part  *gpu.Buffer   // split-K partial products (see Gemm)
+	owned []*gpu.Buffer // scratch buffers freed with the Lib
 }
 
 // New compiles every registered kernel on d.
@@ -60,7 +62,10 @@ func (l *Lib) Free() {
 	for _, k := range l.k {
 		k.Free()
 	}
-	l.k = nil
+	for _, b := range l.owned {
+		b.Free()
+	}
+	l.k, l.owned, l.part = nil, nil, nil
 }
 
 func (l *Lib) kernel(name string) *gpu.Kernel {
