@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers/vk"
+	"github.com/alexnet-vk/alexnet/train"
+)
+
+// Hyper-parameters of the timed steps: the paper's (and the PyTorch script's) SGD with momentum.
+const lr, momentum, weightDecay = 0.01, 0.9, 5e-4
+
+// envReported lists the environment variables that change what is measured, copied into the report.
+var envReported = []string{"LP_NATIVE_VECTOR_WIDTH", "LP_NUM_THREADS", "ALEXNET_DEVICE", "ALEXNET_VALIDATION",
+	"VK_DRIVER_FILES", "VK_ICD_FILENAMES", "MESA_SHADER_CACHE_DISABLE"}
+
+// syntheticBatch returns n images of N(0,1) pixels (normalised images have about that spread) and
+// labels spread over the classes.
+func syntheticBatch(a train.Arch, n int, seed uint64) ([]float32, []int32) {
+	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	x := make([]float32, n*a.In.Size())
+	for i := range x {
+		x[i] = float32(r.NormFloat64())
+	}
+	labels := make([]int32, n)
+	for i := range labels {
+		labels[i] = int32(r.IntN(a.Classes))
+	}
+	return x, labels
+}
+
+// measure builds the net on d, runs the warm-up and timed training steps and inference batches, and
+// collects the report.
+func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Writer) (*Report, error) {
+	rep := &Report{Time: time.Now().UTC().Format(time.RFC3339), Device: deviceOf(d.Info)}
+	rep.Settings = Settings{Arch: a.Name, Batch: o.batch, Input: []int{a.In.C, a.In.H, a.In.W}, Classes: a.Classes,
+		Steps: o.steps, Warmup: o.warmup, Profile: o.profile, VectorWidth: o.vectorWidth, Seed: o.seed,
+		LR: lr, Momentum: momentum, WeightDecay: weightDecay, Env: map[string]string{},
+		GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUs: runtime.NumCPU()}
+	rep.Settings.CPUModel, _ = cpuInfo()
+	for _, k := range envReported {
+		if v, ok := os.LookupEnv(k); ok {
+			rep.Settings.Env[k] = v
+		}
+	}
+	if o.profile && d.Info.TimestampPeriodNs == 0 {
+		fmt.Fprintf(progress, "bench: %s has no timestamp queries on its compute queue: no per-kernel times\n", d.Info.Name)
+		o.profile = false
+		rep.Settings.Profile = false
+	}
+	before := d.Allocated()
+	built := time.Now()
+	n, err := train.NewNet(d, lib, a, train.NetConfig{Batch: o.batch, MicroBatch: o.micro, Seed: o.seed,
+		Dropout: -1, DecayBiases: true, Profile: o.profile})
+	if err != nil {
+		return nil, err
+	}
+	defer n.Free()
+	n.SetHyper(lr, momentum, weightDecay)
+	rep.Settings.MicroBatch = n.Micro
+	fmt.Fprintf(progress, "%s: batch %d (micro-batch %d), %s on the device, built in %.1f s\n",
+		a.Name, o.batch, n.Micro, gpu.Bytes(d.Allocated()-before), time.Since(built).Seconds())
+
+	x, labels := syntheticBatch(a, o.batch, o.seed)
+	fwdFLOPs, stepFLOPs := trainFLOPs(a, o.batch)
+	var steps []float64
+	for i := 0; i < o.warmup+o.steps; i++ {
+		start := time.Now()
+		st, err := n.TrainStep(x, labels)
+		if err != nil {
+			return nil, err
+		}
+		sec := time.Since(start).Seconds()
+		what := fmt.Sprintf("step %d/%d", i-o.warmup+1, o.steps)
+		if i < o.warmup {
+			what = fmt.Sprintf("warm-up step %d/%d", i+1, o.warmup)
+		} else {
+			steps = append(steps, sec)
+		}
+		loss := st.Loss / float64(max(st.N, 1))
+		fmt.Fprintf(progress, "  train %s: %.2f s, %.1f img/s, loss %.3f\n", what, sec, float64(o.batch)/sec, loss)
+		if math.IsNaN(loss) {
+			fmt.Fprintf(progress, "bench: the loss is NaN (synthetic data, lr %g): timings stand, the numbers trained on do not matter\n", lr)
+		}
+	}
+	rep.Train = throughput(steps, o.batch, stepFLOPs)
+	rep.Memory = Memory{AllocatedBytes: d.Allocated(), NetBytes: d.Allocated() - before, DeviceLocalBytes: d.Info.DeviceLocalBytes}
+
+	if o.profile {
+		kt, err := n.Profile()
+		if err != nil {
+			return nil, err
+		}
+		rep.Profile = breakdown(a, o.batch, kt, steps[len(steps)-1])
+	}
+
+	var infer []float64
+	for i := 0; i < o.warmup+o.steps; i++ {
+		start := time.Now()
+		if _, err := n.Logits(x, o.batch); err != nil {
+			return nil, err
+		}
+		sec := time.Since(start).Seconds()
+		what := fmt.Sprintf("batch %d/%d", i-o.warmup+1, o.steps)
+		if i < o.warmup {
+			what = fmt.Sprintf("warm-up batch %d/%d", i+1, o.warmup)
+		} else {
+			infer = append(infer, sec)
+		}
+		fmt.Fprintf(progress, "  infer %s: %.2f s, %.1f img/s\n", what, sec, float64(o.batch)/sec)
+	}
+	rep.Infer = throughput(infer, o.batch, fwdFLOPs)
+	rep.Model = Model{Params: a.ParamCount(), ForwardGFLOPPerImage: float64(a.FLOPs()) / 1e9}
+	return rep, nil
+}
+
+// throughput summarises timed batches of batch images that each cost flops.
+func throughput(secs []float64, batch int, flops float64) Throughput {
+	t := Throughput{StepsMs: make([]float64, len(secs)), MinMs: math.Inf(1)}
+	var sum float64
+	for i, s := range secs {
+		t.StepsMs[i] = s * 1e3
+		sum += s
+		t.MinMs = min(t.MinMs, s*1e3)
+	}
+	mean := sum / float64(len(secs))
+	t.MeanMs = mean * 1e3
+	t.ImgPerS = float64(batch) / mean
+	t.GFLOPs = flops / mean / 1e9
+	return t
+}

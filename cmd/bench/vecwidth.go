@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+// vectorWidthEnv is the variable by which lavapipe (llvmpipe's JIT) picks its SIMD width; Mesa reads
+// it when the driver loads, so it must be set before the first Vulkan call.
+const vectorWidthEnv = "LP_NATIVE_VECTOR_WIDTH"
+
+// applyVectorWidth sets LP_NATIVE_VECTOR_WIDTH as --vector-width asks, before Vulkan starts, and
+// returns a note saying what it did. A value already in the environment always wins: "auto" leaves
+// it alone, and an explicit width that disagrees with it is an error rather than a silent choice.
+func applyVectorWidth(flag string, getenv func(string) string, setenv func(string, string) error, avx512 bool) (string, error) {
+	user := getenv(vectorWidthEnv)
+	switch flag {
+	case "native":
+		return "", nil
+	case "auto":
+		if user != "" {
+			return fmt.Sprintf("%s=%s from the environment (--vector-width auto leaves it)", vectorWidthEnv, user), nil
+		}
+		if !avx512 {
+			return "", nil
+		}
+		if err := setenv(vectorWidthEnv, "512"); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("AVX-512 CPU: %s=512 for lavapipe (--vector-width 256 or native to change; a value in the environment wins)", vectorWidthEnv), nil
+	case "256", "512":
+		if user != "" && user != flag {
+			return "", fmt.Errorf("--vector-width %s disagrees with %s=%s in the environment (unset one of them)", flag, vectorWidthEnv, user)
+		}
+		if err := setenv(vectorWidthEnv, flag); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s=%s (--vector-width)", vectorWidthEnv, flag), nil
+	}
+	return "", fmt.Errorf("--vector-width %q: want auto, 256, 512 or native", flag)
+}
+
+// cpuInfo returns the CPU's model name and whether it has AVX-512F, from /proc/cpuinfo (empty and
+// false where there is none).
+func cpuInfo() (model string, avx512 bool) {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	flags := false
+	for sc.Scan() && (model == "" || !flags) {
+		key, val, _ := strings.Cut(sc.Text(), ":")
+		switch strings.TrimSpace(key) {
+		case "model name":
+			model = strings.TrimSpace(val)
+		case "flags":
+			flags = true
+			avx512 = slices.Contains(strings.Fields(val), "avx512f")
+		}
+	}
+	return model, avx512
+}
