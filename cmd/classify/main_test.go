@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/alexnet-vk/alexnet/gpu/gputest"
+	"github.com/alexnet-vk/alexnet/layers/vk"
+	"github.com/alexnet-vk/alexnet/train"
+	"github.com/alexnet-vk/alexnet/weights"
+)
+
+func TestMain(m *testing.M) { gputest.Main(m) }
+
+var (
+	libOnce sync.Once
+	lib     *vk.Lib
+	libErr  error
+	ckOnce  sync.Once
+	ckPath  string
+	ckErr   error
+)
+
+var samples = filepath.Join("..", "..", "assets", "samples")
+
+// names are the test checkpoint's classes: 7, so that --top 5 leaves some out.
+var names = []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"}
+
+// checkpoint returns a cmd/train-style checkpoint of alexnet-small (3 channels, 28 px, 7 named
+// classes, random weights), written once per test run.
+func checkpoint(t *testing.T) string {
+	t.Helper()
+	d := gputest.Device(t)
+	libOnce.Do(func() {
+		if lib, libErr = vk.New(d); libErr == nil {
+			gputest.AtExit(lib.Free)
+		}
+	})
+	if libErr != nil {
+		t.Fatal(libErr)
+	}
+	ckOnce.Do(func() {
+		a, err := train.Get("alexnet-small", len(names), 3, 28)
+		if ckErr = err; err != nil {
+			return
+		}
+		n, err := train.NewNet(d, lib, a, train.NetConfig{Batch: 1, Seed: 11, Dropout: -1})
+		if ckErr = err; err != nil {
+			return
+		}
+		defer n.Free()
+		dir, err := os.MkdirTemp("", "classify-test")
+		if ckErr = err; err != nil {
+			return
+		}
+		gputest.AtExit(func() { os.RemoveAll(dir) })
+		ckPath = filepath.Join(dir, "small.safetensors")
+		ckErr = train.SaveCheckpoint(ckPath, n, train.State{Arch: a.Name, Classes: len(names), Channels: 3, InputSize: 28, ClassNames: names})
+	})
+	if ckErr != nil {
+		t.Fatal(ckErr)
+	}
+	return ckPath
+}
+
+// classifyArgs runs the command on the shared validated test device and returns its exit status,
+// stdout and stderr.
+func classifyArgs(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	o, code := parseArgs(args, &errb)
+	if code >= 0 {
+		return code, out.String(), errb.String()
+	}
+	m, err := prepare(o, &errb)
+	if err != nil {
+		return 1, out.String(), errb.String() + err.Error()
+	}
+	code = classify(gputest.Device(t), lib, o, m, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// parseResults decodes --json output and checks each line: top-k distinct classes in range, labels
+// from the checkpoint's names, probabilities in (0, 1], sorted, summing to at most 1.
+func parseResults(t *testing.T, out string, k int) []Result {
+	t.Helper()
+	var rs []Result
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r Result
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("output line %q is not JSON: %v", line, err)
+		}
+		if len(r.Top) != k {
+			t.Errorf("%s: %d classes, want %d", r.File, len(r.Top), k)
+		}
+		sum, seen := 0.0, map[int]bool{}
+		for i, p := range r.Top {
+			if p.Index < 0 || p.Index >= len(names) || seen[p.Index] || p.Label != names[p.Index] {
+				t.Errorf("%s: entry %d is class %d %q (repeated, out of range or not the checkpoint's name)", r.File, i, p.Index, p.Label)
+				continue
+			}
+			seen[p.Index] = true
+			if !(p.Prob > 0 && p.Prob <= 1) || (i > 0 && p.Prob > r.Top[i-1].Prob) {
+				t.Errorf("%s: probability %d is %v after %v: want (0, 1], largest first", r.File, i, p.Prob, r.Top[max(i-1, 0)].Prob)
+			}
+			sum += p.Prob
+		}
+		if sum > 1+1e-9 || (k == len(names) && math.Abs(sum-1) > 1e-6) {
+			t.Errorf("%s: probabilities sum to %v (want ≤ 1, and 1 over all classes)", r.File, sum)
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+// The sample images classify with the checkpoint's names; an unreadable file and a missing path
+// are reported and skipped (status 1); batches of 4 give what one batch of 16 gives; ten crops
+// over every class sum to 1.
+func TestClassifySamples(t *testing.T) {
+	ck := checkpoint(t)
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.jpg")
+	if err := os.WriteFile(broken, []byte("not an image"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing.png")
+	want, err := filepath.Glob(filepath.Join(samples, "*"))
+	if err != nil || len(want) < 5 {
+		t.Fatalf("samples %v (%v): want the images in assets/samples", want, err)
+	}
+	// ball.jpg twice, the broken file between: skipping must not shift results between images.
+	ball := filepath.Join(samples, "ball.jpg")
+	code, out, errs := classifyArgs(t, "--weights", ck, "--json", ball, broken, samples, missing)
+	if code != 1 || !strings.Contains(errs, broken) || !strings.Contains(errs, missing) || !strings.Contains(errs, "2 input(s) unreadable") {
+		t.Errorf("status %d, stderr:\n%s\nwant status 1 naming %s and %s", code, errs, broken, missing)
+	}
+	rs := parseResults(t, out, 5)
+	var files []string
+	for _, r := range rs {
+		files = append(files, r.File)
+	}
+	slices.Sort(want)
+	if !slices.Equal(files, append([]string{ball}, want...)) {
+		t.Fatalf("results for %v, want %s then the samples %v in order", files, ball, want)
+	}
+	if !reflect.DeepEqual(rs[0], rs[1]) {
+		t.Errorf("ball.jpg before and after a skipped file: %+v and %+v", rs[0], rs[1])
+	}
+	rs = rs[1:]
+	code, out4, errs := classifyArgs(t, "--weights", ck, "--json", "--batch", "4", samples)
+	if code != 0 {
+		t.Errorf("status %d with only readable images; stderr:\n%s", code, errs)
+	}
+	for i, r := range parseResults(t, out4, 5) {
+		for j, p := range r.Top {
+			if q := rs[i].Top[j]; p.Index != q.Index || math.Abs(p.Prob-q.Prob) > 1e-6 {
+				t.Errorf("%s with --batch 4: entry %d is %+v, with 16: %+v", r.File, j, p, q)
+			}
+		}
+	}
+	code, out10, errs := classifyArgs(t, "--weights", ck, "--json", "--ten-crop", "--top", "7", samples)
+	if code != 0 || !strings.Contains(errs, "10 crops") {
+		t.Errorf("--ten-crop: status %d, stderr:\n%s", code, errs)
+	}
+	parseResults(t, out10, len(names))
+	code, text, _ := classifyArgs(t, "--weights", ck, "--top", "2", ball)
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if code != 0 || len(lines) != 3 || lines[0] != ball || !strings.HasSuffix(lines[1], rs[0].Top[0].Label) {
+		t.Errorf("text output (status %d):\n%s\nwant the file, then its 2 best classes (first %q)", code, text, rs[0].Top[0].Label)
+	}
+}
+
+// A checkpoint given the wrong --arch fails before any device work, naming the tensors; so do a
+// bad weights path, a missing --weights, and a bad --top; --help succeeds.
+func TestClassifyErrors(t *testing.T) {
+	ck := checkpoint(t)
+	img := filepath.Join(samples, "ball.jpg")
+	labels := filepath.Join(t.TempDir(), "three.txt")
+	if err := os.WriteFile(labels, []byte("a\nb\nc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"--weights", ck, "--arch", "alexnet-tv", img}, 1, []string{`"features.0.weight": missing`, `"conv1.weight": unexpected`, "a checkpoint of alexnet-small"}},
+		{[]string{"--weights", ck, "--arch", "alexnet", img}, 1, []string{`"conv1.weight": shape [32 3 5 5], model expects [96 3 11 11]`}},
+		{[]string{"--weights", ck, "--size", "32", img}, 1, []string{`"fc6.weight": shape`}},
+		{[]string{"--weights", "nowhere.safetensors", img}, 1, []string{"nowhere.safetensors"}},
+		{[]string{"--weights", ck, "--labels", labels, img}, 1, []string{"3 names, the weights have 7 classes"}},
+		{[]string{img}, 2, []string{"--weights FILE is required"}},
+		{[]string{"--weights", ck}, 2, []string{"no images given"}},
+		{[]string{"--weights", ck, "--top", "0", img}, 2, []string{"--top 0"}},
+		{[]string{"--help"}, 0, []string{"Examples:", "--ten-crop", "--device"}},
+	} {
+		var out, errb bytes.Buffer
+		code := run(tc.args, &out, &errb)
+		if code != tc.code || out.Len() != 0 {
+			t.Errorf("classify %v: status %d, stdout %q; want %d and nothing on stdout", tc.args, code, out.String(), tc.code)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errb.String(), w) {
+				t.Errorf("classify %v: stderr does not say %q:\n%s", tc.args, w, errb.String())
+			}
+		}
+	}
+}
+
+// --export writes the parameters alone under the architecture's names, equal to the checkpoint's.
+func TestClassifyExport(t *testing.T) {
+	ck := checkpoint(t)
+	path := filepath.Join(t.TempDir(), "w.safetensors")
+	if code, _, errs := classifyArgs(t, "--weights", ck, "--export", path); code != 0 {
+		t.Fatalf("status %d: %s", code, errs)
+	}
+	got, meta, err := weights.ReadSafetensors(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _, err := weights.ReadSafetensors(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string][]float32{}
+	for _, s := range src {
+		byName[s.Name] = s.Data
+	}
+	a, _ := train.Get("alexnet-small", len(names), 3, 28)
+	if len(got) != len(a.Params()) || meta["format"] != "pt" {
+		t.Fatalf("%d tensors, metadata %v; want the %d parameters and format=pt", len(got), meta, len(a.Params()))
+	}
+	for i, p := range a.Params() {
+		if got[i].Name != p.Name || !slices.Equal(got[i].Shape, p.Shape) || !slices.Equal(got[i].Data, byName[p.Name]) {
+			t.Errorf("tensor %d: %s %v, want %s %v with the checkpoint's values", i, got[i].Name, got[i].Shape, p.Name, p.Shape)
+		}
+	}
+}
