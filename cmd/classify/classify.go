@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -147,12 +148,17 @@ func classify(d *gpu.Device, lib *vk.Lib, o options, m *model, stdout, stderr io
 		}
 		for i, j := range c.ok {
 			p := train.AverageSoftmax(logits[i*crops*classes:(i+1)*crops*classes], crops, classes)
+			if !finite(p) {
+				fmt.Fprintf(stderr, "classify: %s: the network's output is not finite (are the weights corrupt?) (skipped)\n", c.files[j])
+				bad++
+				continue
+			}
 			if err := w.write(c.files[j], p); err != nil {
 				fmt.Fprintln(stderr, "classify: writing the results:", err)
 				return 1
 			}
+			done++
 		}
-		done += len(c.ok)
 	}
 	sec := time.Since(start).Seconds()
 	fmt.Fprintf(stderr, "classify: %d image(s) in %.2f s (%.1f img/s)", done, sec, float64(done)/max(sec, 1e-9))
@@ -169,4 +175,14 @@ func tenCropNote(on bool) string {
 		return ", softmax averaged over 10 crops"
 	}
 	return ""
+}
+
+// finite reports whether every probability is a number (NaN or ±Inf weights make them not).
+func finite(p []float64) bool {
+	for _, v := range p {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -183,6 +184,7 @@ func TestClassifySamples(t *testing.T) {
 func TestClassifyErrors(t *testing.T) {
 	ck := checkpoint(t)
 	img := filepath.Join(samples, "ball.jpg")
+	small, _ := train.Get("alexnet-small", len(names), 3, 28)
 	labels := filepath.Join(t.TempDir(), "three.txt")
 	if err := os.WriteFile(labels, []byte("a\nb\nc\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -193,7 +195,7 @@ func TestClassifyErrors(t *testing.T) {
 		want []string
 	}{
 		{[]string{"--weights", ck, "--arch", "alexnet-tv", img}, 1, []string{`"features.0.weight": missing`, `"conv1.weight": unexpected`, "a checkpoint of alexnet-small"}},
-		{[]string{"--weights", ck, "--arch", "alexnet", img}, 1, []string{`"conv1.weight": shape [32 3 5 5], model expects [96 3 11 11]`}},
+		{[]string{"--weights", ck, "--arch", "alexnet", img}, 1, []string{fmt.Sprintf(`"conv1.weight": shape %v, model expects [96 3 11 11]`, small.Params()[0].Shape)}},
 		{[]string{"--weights", ck, "--size", "32", img}, 1, []string{`"fc6.weight": shape`}},
 		{[]string{"--weights", "nowhere.safetensors", img}, 1, []string{"nowhere.safetensors"}},
 		{[]string{"--weights", ck, "--labels", labels, img}, 1, []string{"3 names, the weights have 7 classes"}},
@@ -242,5 +244,26 @@ func TestClassifyExport(t *testing.T) {
 		if got[i].Name != p.Name || !slices.Equal(got[i].Shape, p.Shape) || !slices.Equal(got[i].Data, byName[p.Name]) {
 			t.Errorf("tensor %d: %s %v, want %s %v with the checkpoint's values", i, got[i].Name, got[i].Shape, p.Name, p.Shape)
 		}
+	}
+}
+
+// Weights holding a NaN give no probabilities: each image is reported, nothing is printed.
+func TestClassifyNonFinite(t *testing.T) {
+	ts, meta, err := weights.ReadSafetensors(checkpoint(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ts {
+		if ts[i].Name == "fc8.bias" {
+			ts[i].Data[0] = float32(math.NaN())
+		}
+	}
+	path := filepath.Join(t.TempDir(), "nan.safetensors")
+	if err := weights.WriteSafetensors(path, ts, meta); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := classifyArgs(t, "--weights", path, filepath.Join(samples, "ball.jpg"))
+	if code != 1 || out != "" || !strings.Contains(errs, "ball.jpg: the network's output is not finite") {
+		t.Errorf("status %d, stdout %q, stderr:\n%s\nwant status 1 and ball.jpg reported", code, out, errs)
 	}
 }

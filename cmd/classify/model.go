@@ -25,7 +25,7 @@ type model struct {
 func prepare(o options, stderr io.Writer) (*model, error) {
 	ck, err := train.LoadCheckpoint(o.weights)
 	if err != nil {
-		return nil, fmt.Errorf("--weights %s: %w", o.weights, err)
+		return nil, fmt.Errorf("--weights: %w", err) // the error names the file
 	}
 	a, err := pickArch(ck, o.arch, o.size)
 	if err != nil {
