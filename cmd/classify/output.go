@@ -50,7 +50,7 @@ func (w *writer) write(file string, p []float64) error {
 	} else {
 		fmt.Fprintf(w.w, "%s\n", file)
 		for _, t := range r.Top {
-			fmt.Fprintf(w.w, "  %6.2f%%  %4d  %s\n", 100*t.Prob, t.Index, t.Label)
+			fmt.Fprintf(w.w, "  %7.3f%%  %4d  %s\n", 100*t.Prob, t.Index, t.Label)
 		}
 	}
 	return w.w.Flush()
