@@ -125,12 +125,6 @@ func Open(opt Options) (dev *Device, err error) {
 	if opt.AppName == "" {
 		opt.AppName = "alexnet"
 	}
-	// vgpu reports most failures by panicking; turn them into errors a person can act on.
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("gpu: Vulkan initialisation failed: %v (is a Vulkan driver installed? on Debian: `make setup`, or apt-get install mesa-vulkan-drivers from bookworm-backports)", r)
-		}
-	}()
 	gp, err := newInstance(opt)
 	if err != nil {
 		return nil, err
@@ -166,11 +160,25 @@ func Open(opt Options) (dev *Device, err error) {
 	return dev, nil
 }
 
-func newInstance(opt Options) (*vgpu.GPU, error) {
+// errNoDevice says what to install when Vulkan finds no device or driver.
+var errNoDevice = errors.New("gpu: no Vulkan device found (without a GPU, install lavapipe: `make setup`, or apt-get install -t bookworm-backports mesa-vulkan-drivers)")
+
+func newInstance(opt Options) (gp *vgpu.GPU, err error) {
+	// vgpu reports failures by panicking; turn them into errors a person can act on.
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if strings.Contains(msg, "incompatible driver") || strings.Contains(msg, "(-9)") {
+				gp, err = nil, errNoDevice
+				return
+			}
+			gp, err = nil, fmt.Errorf("gpu: Vulkan initialisation failed: %s (is a Vulkan driver installed? `make setup`)", strings.SplitN(msg, " on /", 2)[0])
+		}
+	}()
 	if err := vgpu.InitNoDisplay(); err != nil {
 		return nil, errors.New("gpu: the Vulkan loader libvulkan.so.1 was not found (install it: `make setup`, or apt-get install libvulkan1 mesa-vulkan-drivers)")
 	}
-	gp := vgpu.NewComputeGPU()
+	gp = vgpu.NewComputeGPU()
 	// Listing portability drivers needs this extension with the flag vgpu always sets (VUID-06559).
 	gp.AddInstanceExt("VK_KHR_portability_enumeration")
 	if opt.Validation {
@@ -189,7 +197,7 @@ func newInstance(opt Options) (*vgpu.GPU, error) {
 			gp.Destroy()
 		}
 		if strings.Contains(err.Error(), "no GPU devices") {
-			return nil, errors.New("gpu: no Vulkan device found (without a GPU, install lavapipe: `make setup`, or apt-get install -t bookworm-backports mesa-vulkan-drivers)")
+			return nil, errNoDevice
 		}
 		return nil, fmt.Errorf("gpu: %v", err)
 	}
@@ -204,7 +212,7 @@ func enumerate(gp *vgpu.GPU) ([]C.VkPhysicalDevice, []Info, error) {
 	var pds [16]C.VkPhysicalDevice
 	var n C.uint32_t
 	if rc := C.vkc_enumerate(C.VkInstance(unsafe.Pointer(gp.Instance)), &pds[0], 16, &n); rc != 0 || n == 0 {
-		return nil, nil, errors.New("gpu: no Vulkan device found (without a GPU, install lavapipe: `make setup`)")
+		return nil, nil, errNoDevice
 	}
 	infos := make([]Info, n)
 	for i := range infos {

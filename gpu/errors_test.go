@@ -1,6 +1,9 @@
 package gpu_test
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -84,4 +87,32 @@ func TestValidationCatchesErrors(t *testing.T) {
 	}
 	t.Logf("caught: %.160s", msgs[0])
 	_ = shared // its own message list must stay empty: gputest checks that at cleanup
+}
+
+// TestHelperOpen is the child of TestNoDeviceError: it opens a device in a process whose Vulkan loader
+// finds no driver and prints the error.
+func TestHelperOpen(t *testing.T) {
+	if os.Getenv("ALEXNET_GPU_HELPER") != "1" {
+		return
+	}
+	_, err := gpu.Open(gpu.Options{})
+	fmt.Printf("open error: %v\n", err)
+	_, err = gpu.List()
+	fmt.Printf("list error: %v\n", err)
+}
+
+// Without a Vulkan driver, Open and List return an error naming the cause and the fix; nothing panics.
+func TestNoDeviceError(t *testing.T) {
+	gputest.Device(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperOpen$", "-test.v")
+	cmd.Env = append(os.Environ(), "ALEXNET_GPU_HELPER=1", "VK_ICD_FILENAMES=/nonexistent/icd.json", "VK_DRIVER_FILES=/nonexistent/icd.json")
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.Contains(string(out), "panic") {
+		t.Fatalf("child failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{"open error: gpu: no Vulkan device found", "list error: gpu: no Vulkan device found", "make setup"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("child output lacks %q:\n%s", want, out)
+		}
+	}
 }

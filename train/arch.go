@@ -42,8 +42,9 @@ type Layer struct {
 	LRN LRNParams
 	// dropout probability
 	P float64
-	// Initialisation: weights N(0, WeightStd²), or He-normal (std √(2/fan-in)) when WeightStd is 0;
-	// biases BiasInit.
+	// Initialisation: weights N(0, WeightStd²); He-normal (std √(2/fan-in)) when WeightStd is 0;
+	// PyTorch's default (std √(1/(3·fan-in)), the variance of its uniform init) when it is negative.
+	// Biases BiasInit.
 	WeightStd, BiasInit float64
 	// Parameter names in checkpoints (torchvision's for alexnet-tv).
 	WName, BName string

@@ -294,9 +294,13 @@ func (n *Net) initParams() {
 			}
 			continue
 		}
+		fanIn := float64(p.Size() / p.Shape[0])
 		std := l.WeightStd
-		if std == 0 {
-			std = math.Sqrt(2 / float64(p.Size()/p.Shape[0]))
+		switch {
+		case std == 0:
+			std = math.Sqrt(2 / fanIn)
+		case std < 0:
+			std = math.Sqrt(1 / (3 * fanIn))
 		}
 		for j := range dst {
 			dst[j] = float32(r.NormFloat64() * std)

@@ -152,9 +152,9 @@ func TestNaNStops(t *testing.T) {
 	}
 	defer tr.Close()
 	tr.Hooks.Log = func(string, ...any) {}
-	err = tr.Run(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "at step") || !strings.Contains(err.Error(), "diverged") {
-		t.Fatalf("err = %v, want a divergence error naming the step", err)
+	runErr := tr.Run(context.Background())
+	if runErr == nil || !strings.Contains(runErr.Error(), "at step") || !strings.Contains(runErr.Error(), "diverged") {
+		t.Fatalf("err = %v, want a divergence error naming the step", runErr)
 	}
 	good := Checkpoints(c.Out)
 	if len(good) == 0 {
@@ -171,7 +171,7 @@ func TestNaNStops(t *testing.T) {
 			}
 		}
 	}
-	t.Log(err)
+	t.Log(runErr)
 }
 
 // Errors a person can act on.
