@@ -56,7 +56,7 @@ func Defaults() Config {
 // schedule is a parsed --lr-schedule.
 type schedule struct {
 	kind       string
-	milestones []int
+	milestones []float64 // epochs (fractions allowed) at which lr is divided by 10
 }
 
 func parseSchedule(s string) (schedule, error) {
@@ -66,8 +66,8 @@ func parseSchedule(s string) (schedule, error) {
 	case strings.HasPrefix(s, "step:"):
 		sc := schedule{kind: "step"}
 		for _, f := range strings.Split(strings.TrimPrefix(s, "step:"), ",") {
-			e, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || e < 1 {
+			e, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil || e <= 0 {
 				return sc, fmt.Errorf("--lr-schedule %q: %q is not an epoch number", s, f)
 			}
 			sc.milestones = append(sc.milestones, e)

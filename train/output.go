@@ -129,7 +129,7 @@ func (b *bar) step(t *Trainer, w *window) {
 
 func (b *bar) finish() {
 	if b.pb != nil {
-		b.pb.Finish()
+		b.pb.Exit() // leave the bar where training stopped
 		fmt.Fprintln(os.Stderr)
 		b.pb = nil
 	}

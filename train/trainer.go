@@ -44,6 +44,7 @@ type Trainer struct {
 	out       *output
 	last      string // newest checkpoint written
 
+	bar        *bar         // the progress display, cleared before log lines
 	probe      *data.Loader // test images for snapshots
 	probeX     []float32
 	probeLabel int
@@ -153,6 +154,9 @@ func (t *Trainer) logf(format string, args ...any) {
 		t.Hooks.Log(format, args...)
 		return
 	}
+	if t.bar != nil && t.bar.pb != nil {
+		t.bar.pb.Clear()
+	}
 	fmt.Fprintf(os.Stderr, format+"\n", args...)
 }
 
@@ -192,12 +196,14 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 		return err
 	}
 	defer loader.Close()
+	t.stepSchedule(perEpoch)
 	t.Net.SetHyper(t.State.LR, t.Cfg.Momentum, t.Cfg.WeightDecay)
 	t.logf("training %s (%d parameters, micro-batch %d) on %s: %d train / %d test images, %d classes, %d steps per epoch, %d epochs",
 		t.Arch.Name, t.Arch.ParamCount(), t.Net.Micro, t.Data.Path, t.Data.Train.Len(), t.Data.Test.Len(), len(t.Data.Classes), perEpoch, total)
 	win := newWindow()
 	bar := t.newBar(perEpoch, total)
-	defer bar.finish()
+	t.bar = bar
+	defer func() { bar.finish(); t.bar = nil }()
 	for {
 		if ctx.Err() != nil {
 			return t.interrupt()
@@ -227,6 +233,7 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 		}
 		t.State.Step = t.Net.Step
 		t.State.Batch = b.Step + 1
+		t.stepSchedule(perEpoch)
 		win.add(st, time.Since(start))
 		bar.step(t, win)
 		if t.Hooks.Step != nil {
@@ -278,16 +285,26 @@ func (t *Trainer) endEpoch() error {
 	if err := t.evaluateAndCheckpoint(nil); err != nil {
 		return err
 	}
-	if t.sched.kind == "step" {
-		t.State.LR = t.Cfg.LR
-		for _, e := range t.sched.milestones {
-			if t.State.Epoch >= e {
-				t.State.LR /= 10
-			}
-		}
-		t.Net.SetHyper(t.State.LR, t.Cfg.Momentum, t.Cfg.WeightDecay)
-	}
 	return nil
+}
+
+// stepSchedule applies a step schedule after each update: lr is the base divided by 10 for every
+// milestone (in epochs, fractions allowed) the run has passed.
+func (t *Trainer) stepSchedule(perEpoch int) {
+	if t.sched.kind != "step" {
+		return
+	}
+	lr := t.Cfg.LR
+	for _, e := range t.sched.milestones {
+		if float64(t.State.Step) >= e*float64(perEpoch) {
+			lr /= 10
+		}
+	}
+	if lr != t.State.LR {
+		t.State.LR = lr
+		t.Net.SetHyper(lr, t.Cfg.Momentum, t.Cfg.WeightDecay)
+		t.logf("step %d: learning rate %g (step schedule)", t.State.Step, lr)
+	}
 }
 
 func (t *Trainer) evaluateAndCheckpoint(win *window) error {
