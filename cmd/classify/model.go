@@ -36,6 +36,7 @@ func prepare(o options, stderr io.Writer) (*model, error) {
 		return nil, err
 	}
 	m.prep = prepFor(a, ck.State, stderr)
+	m.prep.tenCrop = o.tenCrop
 	return m, nil
 }
 
