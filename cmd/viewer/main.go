@@ -123,7 +123,7 @@ func trainWithWindow(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, 
 	defer stop()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	v := newViewer(w, t, c.Out, o.refresh, sc, cancel)
+	v := newViewer(ctx, cancel, w, t, c.Out, o.refresh, sc)
 	t.Hooks.Step = v.onStep
 	t.Hooks.Eval = v.onEval
 	if c.VizEvery > 0 {

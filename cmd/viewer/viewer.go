@@ -13,8 +13,13 @@ import (
 	"github.com/alexnet-vk/alexnet/viz"
 )
 
-// autoBudget is the share of training time that automatic refreshing may take.
-const autoBudget = 0.02
+// The shares of training time that automatic refreshes may take: full ones (a forward pass of the
+// probe for its activations and top-5) and light ones (conv1's filters and the curves, no forward
+// pass), so the filters move often even where the probe's pass is slow.
+const (
+	fullBudget  = 0.02
+	lightBudget = 0.01
+)
 
 // source is what the viewer shows: a training run (Trainer) or a browsed checkpoint.
 type source interface {
@@ -30,35 +35,43 @@ type viewer struct {
 	out     string         // run directory: screenshots go here
 	refresh int            // steps between refreshes; 0: automatic
 	script  *script
+	ctx     context.Context // cancelled by q, the close button, SIGINT or SIGTERM
 	cancel  context.CancelFunc
 
-	snap   *train.Snapshot
-	live   liveCurves
-	layer  int
-	paused bool
-	quit   bool
-	img    *image.RGBA // the composed dashboard now on screen
-	err    error       // the first failure to draw or save, reported at exit
-	status string      // last step's summary, for the title
+	snap    *train.Snapshot // the latest full refresh
+	filters []float32       // conv1's weights as of the latest refresh, full or light
+	conv1   int             // index of conv1's weight in Net.Params
+	live    liveCurves
+	layer   int
+	paused  bool
+	quit    bool
+	img     *image.RGBA // the composed dashboard now on screen
+	err     error       // the first failure to draw or save, reported at exit
+	status  string      // last step's summary, for the title
 
-	sinceRefresh int
-	lastHook     time.Time
-	stepTime     float64 // smoothed seconds per training step, hook time excluded
-	cost         costs
+	sinceFull, sinceLight int
+	lastHook              time.Time
+	stepTime              float64 // smoothed seconds per training step, hook time excluded
+	cost                  costs
 }
 
-// costs accounts for the time the window takes from training.
-type costs struct {
-	refreshes, draws        int
-	snapshot, render, show  time.Duration
-	overhead                time.Duration // hook time spent for the window, pauses excluded
-	paused                  time.Duration
-	lastRefresh             time.Duration // snapshot+render+show of the latest refresh
-	screenshotsTaken, steps int
+func newViewer(ctx context.Context, cancel context.CancelFunc, w *gpu.Window, t *train.Trainer, out string, refresh int, sc *script) *viewer {
+	v := &viewer{win: w, out: out, refresh: refresh, script: sc, ctx: ctx, cancel: cancel}
+	if t != nil {
+		v.setTrainer(t)
+	}
+	return v
 }
 
-func newViewer(w *gpu.Window, t *train.Trainer, out string, refresh int, sc *script, cancel context.CancelFunc) *viewer {
-	return &viewer{win: w, src: t, trainer: t, out: out, refresh: refresh, script: sc, cancel: cancel}
+// setTrainer makes t the source of what is shown.
+func (v *viewer) setTrainer(t *train.Trainer) {
+	v.src, v.trainer = t, t
+	for i, p := range t.Net.Params { // the first 4-D weight is conv1's, as in Snapshot
+		if !p.IsBias && len(p.Shape) == 4 {
+			v.conv1 = i
+			break
+		}
+	}
 }
 
 // onStep is the trainer's step hook: handle input, refresh when due, and hold while paused.
@@ -73,17 +86,21 @@ func (v *viewer) onStep(t *train.Trainer, st train.StepStats) {
 		}
 	}
 	v.cost.steps++
-	v.sinceRefresh++
+	v.sinceFull++
+	v.sinceLight++
 	v.live.add(t.State.Step, st)
 	v.status = fmt.Sprintf("%s step %d, loss %.3f", t.Arch.Name, t.State.Step, st.Loss/float64(max(st.N, 1)))
 	v.script.stepDone()
-	if v.due() {
+	switch {
+	case v.dueFull():
 		v.update(true)
+	case v.dueLight():
+		v.updateFilters()
 	}
 	v.handle(v.poll()) // after the refresh, so that a screenshot shows this step
 	v.setTitle()
 	var held time.Duration
-	for v.paused && !v.quit {
+	for v.paused && !v.stopping() {
 		p := time.Now()
 		v.handle(v.wait())
 		held += time.Since(p)
@@ -106,15 +123,25 @@ func (v *viewer) onEval(t *train.Trainer, _ train.Metrics) {
 	v.lastHook = time.Now() // the evaluation is not a training step
 }
 
-// due reports whether the window should refresh after this step.
-func (v *viewer) due() bool {
+// dueFull reports whether a full refresh is due after this step: every --refresh steps, or when
+// its cost fits the budget for the steps since the last one.
+func (v *viewer) dueFull() bool {
 	if v.snap == nil {
 		return true
 	}
 	if v.refresh > 0 {
-		return v.sinceRefresh >= v.refresh
+		return v.sinceFull >= v.refresh
 	}
-	return v.stepTime > 0 && v.cost.lastRefresh.Seconds() <= autoBudget*float64(v.sinceRefresh)*v.stepTime
+	return v.affordable(v.cost.lastFull, v.sinceFull, fullBudget)
+}
+
+// dueLight reports whether a light refresh (filters and curves) fits its budget.
+func (v *viewer) dueLight() bool {
+	return v.trainer != nil && v.affordable(v.cost.lastLight, v.sinceLight, lightBudget)
+}
+
+func (v *viewer) affordable(cost time.Duration, steps int, budget float64) bool {
+	return v.stepTime > 0 && cost.Seconds() <= budget*float64(steps)*v.stepTime
 }
 
 // poll returns the window's pending events and the script's next ones.
@@ -172,9 +199,15 @@ func (v *viewer) key(k string) {
 // stop ends the session: training checkpoints and returns, browsing returns.
 func (v *viewer) stop() {
 	v.quit = true
-	if v.cancel != nil {
-		v.cancel()
+	v.cancel()
+}
+
+// stopping reports whether the session is ending (stop, or a signal).
+func (v *viewer) stopping() bool {
+	if v.ctx.Err() != nil {
+		v.quit = true
 	}
+	return v.quit
 }
 
 // update takes a new snapshot (when snapshot is true) and redraws.
@@ -186,15 +219,31 @@ func (v *viewer) update(snapshot bool) {
 			v.fail(err)
 			return
 		}
-		v.snap = s
+		v.snap, v.filters = s, s.Filters
 		v.cost.snapshot += time.Since(start)
-		v.cost.refreshes++
-		v.sinceRefresh = 0
+		v.cost.fulls++
+		v.sinceFull, v.sinceLight = 0, 0
 	}
 	v.draw()
 	if snapshot {
-		v.cost.lastRefresh = time.Since(start)
+		v.cost.lastFull = time.Since(start)
 	}
+}
+
+// updateFilters redraws with conv1's current weights and the curves, without a forward pass.
+func (v *viewer) updateFilters() {
+	start := time.Now()
+	w, _, err := v.trainer.Net.Weights()
+	if err != nil {
+		v.fail(err)
+		return
+	}
+	v.filters = w[v.conv1]
+	v.cost.weights += time.Since(start)
+	v.draw()
+	v.cost.lights++
+	v.sinceLight = 0
+	v.cost.lastLight = time.Since(start)
 }
 
 // draw composes the dashboard for the window's current size and shows it.
@@ -224,7 +273,7 @@ func (v *viewer) dashboard() *viz.Dashboard {
 	if s == nil {
 		return &viz.Dashboard{ProbeTitle: v.status} // placeholders until there is something to show
 	}
-	d := &viz.Dashboard{Filters: s.Filters, K: s.K, C: s.C, R: s.R, S: s.S, Groups: s.Groups,
+	d := &viz.Dashboard{Filters: v.filters, K: s.K, C: s.C, R: s.R, S: s.S, Groups: s.Groups,
 		// The step goes in the probe's title, so that the filter panel changes only when the filters do.
 		FilterTitle: fmt.Sprintf("conv1 filters, %d of %dx%dx%d", s.K, s.C, s.R, s.S),
 		Series:      v.live.series(s.Series),
@@ -254,8 +303,8 @@ func (v *viewer) screenshot() {
 		return
 	}
 	var step uint32
-	if v.snap != nil {
-		step = v.snap.Step
+	if v.trainer != nil {
+		step = v.trainer.Net.Step
 	}
 	path := filepath.Join(v.out, fmt.Sprintf("screenshot-%08d.png", step))
 	for i := 2; fileExists(path); i++ {
@@ -265,7 +314,6 @@ func (v *viewer) screenshot() {
 		v.fail(err)
 		return
 	}
-	v.cost.screenshotsTaken++
 	fmt.Fprintf(os.Stderr, "viewer: screenshot %s\n", path)
 }
 
@@ -289,24 +337,10 @@ func (v *viewer) exitCode() int {
 // finished keeps the window open on the final state until the user quits.
 func (v *viewer) finished() {
 	v.status += " (done)"
+	v.update(true) // the final state, whatever the last refresh showed
 	v.setTitle()
 	v.script.stopTraining()
-	for !v.quit {
+	for !v.stopping() {
 		v.handle(v.wait())
 	}
-}
-
-// report prints what the window cost the training run.
-func (v *viewer) report(wall time.Duration) {
-	c := v.cost
-	training := wall - c.paused - c.overhead
-	if c.refreshes == 0 || training <= 0 {
-		return
-	}
-	per := func(d time.Duration, n int) string {
-		return (d / time.Duration(max(n, 1))).Round(100 * time.Microsecond).String()
-	}
-	fmt.Fprintf(os.Stderr, "viewer: %d refreshes in %d steps (snapshot %s, render %s, show %s each); window time %s of %s training: %.2f%% slowdown\n",
-		c.refreshes, c.steps, per(c.snapshot, c.refreshes), per(c.render, c.draws), per(c.show, c.draws),
-		c.overhead.Round(time.Millisecond), training.Round(time.Millisecond), 100*c.overhead.Seconds()/training.Seconds())
 }

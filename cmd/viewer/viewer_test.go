@@ -23,7 +23,7 @@ func TestViewerTrainsShowsAndQuits(t *testing.T) {
 	writeIDX(t, data, 256, 1, "train")
 	writeIDX(t, data, 64, 2, "t10k")
 	env := []string{"DISPLAY=" + startXvfb(t),
-		scriptEnv + "=steps:2 s steps:3 s l resize:720x450 steps:2 s q"}
+		scriptEnv + "=steps:2 s space n space steps:3 s l resize:720x450 steps:2 s q"}
 	code, log := runViewer(t, env, "--data", data, "--out", out, "--batch", "16", "--refresh", "1",
 		"--eval-limit", "32", "--workers", "2", "--quiet", "--width", "640", "--height", "400", "--lr", "0.05")
 	if code != 0 {

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/alexnet-vk/alexnet/gpu"
@@ -29,20 +32,24 @@ func watch(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, fs *pflag.
 	if follow {
 		dir = o.watch
 	}
-	v := newViewer(w, nil, dir, 0, sc, nil)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	v := newViewer(ctx, cancel, w, nil, dir, 0, sc)
 	v.script.stopTraining()
 	path := o.watch
 	if follow {
 		v.status = "waiting for a checkpoint in " + dir
 		v.setTitle()
 		v.draw()
-		for path = newest(dir); path == "" && !v.quit; path = newest(dir) {
+		for path = newest(dir); path == "" && !v.stopping(); path = newest(dir) {
 			until := time.Now().Add(followEvery)
-			for time.Now().Before(until) && !v.quit {
+			for time.Now().Before(until) && !v.stopping() {
 				v.handle(v.wait())
 			}
 		}
-		if v.quit {
+		if v.stopping() {
 			return 0
 		}
 	}
@@ -69,10 +76,10 @@ func watch(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, fs *pflag.
 		return 1
 	}
 	defer t.Close()
-	v.src, v.trainer = t, t
+	v.setTrainer(t)
 	v.show(t, ck)
 	last, lastCheck := path, time.Now()
-	for !v.quit {
+	for !v.stopping() {
 		v.handle(v.wait())
 		if !follow || time.Since(lastCheck) < followEvery {
 			continue
