@@ -67,8 +67,8 @@ type Window struct {
 
 var displayReady bool
 
-// InitDisplay connects to the display (glfw.Init) and reports ErrNoDisplay, wrapped with what to do
-// instead, when there is none. OpenWindow calls it; calling it first fails fast before other work.
+// InitDisplay connects to the display (glfw.Init), or returns ErrNoDisplay wrapped with the reason
+// there is none. OpenWindow calls it; calling it first fails fast, before slower work.
 func InitDisplay() (err error) {
 	if displayReady {
 		return nil
