@@ -10,6 +10,10 @@ Go tests never need Python). Debian 12's python3-torch and python3-torchvision a
         every class) with torchvision's preprocessing, prints PyTorch's top-5 beside classify's, the
         largest difference of log-probabilities against their spread over the classes; with EXPORTED (classify --export), loads it with PyTorch's strict
         load_state_dict and checks it equals the .pth.
+
+Images of exactly 256×256 in PNG are resized by neither side and decoded identically, so they
+compare the networks alone; JPEGs (Go's decoder against libjpeg's) and other sizes (x/image/draw's
+BiLinear against PIL's) add the preprocessing's own differences.
 """
 
 import json
@@ -78,8 +82,8 @@ def main():
         worst, worst_rel = max(worst, d), max(worst_rel, d / spread)
         agree += ours[0] == top.indices[0].item()
         n += 1
-        print("%-32s pytorch %s  classify %s  max|dlog p| %.2e = %.4f of the classes' spread" % (r["file"], top.indices.tolist(), ours[:5], d, d / spread))
-    print("%d images: top-1 agrees on %d; largest |log p_classify - log p_pytorch| %.3g, %.4f of the spread of log p over classes" % (n, agree, worst, worst_rel))
+        print("%-32s pytorch %s  classify %s  max|dlog p| %.2e = %.2g of the classes' spread" % (r["file"], top.indices.tolist(), ours[:5], d, d / spread))
+    print("%d images: top-1 agrees on %d; largest |log p_classify - log p_pytorch| %.3g, %.2g of the spread of log p over classes" % (n, agree, worst, worst_rel))
 
 
 if __name__ == "__main__":
