@@ -108,19 +108,20 @@ def main():
 
 
 def timed(what, fn, a, sync, note):
-    """Runs fn warm-up then timed times; returns the timed seconds."""
-    secs = []
+    """Runs fn warm-up then timed times; returns the timed wall and process CPU seconds."""
+    secs, cpus = [], []
     for i in range(a.warmup + a.steps):
         sync()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r = fn()
         sync()
-        s = time.perf_counter() - t
+        s, cs = time.perf_counter() - t, time.process_time() - c
         tag = f"warm-up {i + 1}/{a.warmup}" if i < a.warmup else f"{i - a.warmup + 1}/{a.steps}"
         if i >= a.warmup:
             secs.append(s)
-        log(f"  pytorch {what} {tag}: {s:.2f} s, {a.batch / s:.1f} img/s{note(r)}")
-    return secs
+            cpus.append(cs)
+        log(f"  pytorch {what} {tag}: {s:.2f} s ({cs:.2f} s of CPU), {a.batch / s:.1f} img/s{note(r)}")
+    return secs, cpus
 
 
 def cpu_model():
@@ -135,10 +136,13 @@ def cpu_model():
     return platform.machine()
 
 
-def summary(secs, batch, flops):
-    mean = sum(secs) / len(secs)
+def summary(timed_secs, batch, flops):
+    """The JSON of cmd/bench's Throughput: wall times, img/s, GFLOP/s, and CPU time per batch."""
+    secs, cpus = timed_secs
+    mean, cpu = sum(secs) / len(secs), sum(cpus) / len(cpus)
     return {"steps_ms": [s * 1e3 for s in secs], "mean_ms": mean * 1e3, "min_ms": min(secs) * 1e3,
-            "img_per_s": batch / mean, "gflop_per_s": flops / mean / 1e9}
+            "img_per_s": batch / mean, "gflop_per_s": flops / mean / 1e9,
+            "cpu_ms": cpu * 1e3, "img_per_cpu_s": batch / cpu if cpu > 0 else 0}
 
 
 def layer_flops(model, size):

@@ -128,6 +128,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	rep.Settings.VectorWidthNote = vwNote
+	rep.Settings.Validation = d.Validating()
+	if o.dev.Validation {
+		if msgs := d.Messages(); len(msgs) > 0 {
+			for _, m := range msgs {
+				fmt.Fprintln(stderr, "validation:", m)
+			}
+			fmt.Fprintf(stderr, "bench: the validation layer reported %d messages (above)\n", len(msgs))
+			return 1
+		}
+	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -57,6 +57,7 @@ func TestJSONReport(t *testing.T) {
 	}
 	for name, tp := range map[string]Throughput{"train": r.Train, "infer": r.Infer} {
 		if len(tp.StepsMs) != 1 || !(tp.MeanMs > 0) || !(tp.MinMs > 0) || !(tp.ImgPerS > 0) || !(tp.GFLOPs > 0) ||
+			!(tp.CPUMs > 0) || math.Abs(tp.ImgPerCPUS-4/(tp.CPUMs/1e3)) > 1e-6*tp.ImgPerCPUS ||
 			math.Abs(tp.ImgPerS-4/(tp.MeanMs/1e3)) > 1e-6*tp.ImgPerS {
 			t.Errorf("%s throughput %+v", name, tp)
 		}

@@ -70,27 +70,27 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 
 	x, labels := syntheticBatch(a, o.batch, o.seed)
 	fwdFLOPs, stepFLOPs := trainFLOPs(a, o.batch)
-	var steps []float64
+	var steps, stepsCPU []float64
 	for i := 0; i < o.warmup+o.steps; i++ {
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime()
 		st, err := n.TrainStep(x, labels)
 		if err != nil {
 			return nil, err
 		}
-		sec := time.Since(start).Seconds()
+		sec, cpuSec := time.Since(start).Seconds(), (cpuTime() - cpu).Seconds()
 		what := fmt.Sprintf("step %d/%d", i-o.warmup+1, o.steps)
 		if i < o.warmup {
 			what = fmt.Sprintf("warm-up step %d/%d", i+1, o.warmup)
 		} else {
-			steps = append(steps, sec)
+			steps, stepsCPU = append(steps, sec), append(stepsCPU, cpuSec)
 		}
 		loss := st.Loss / float64(max(st.N, 1))
-		fmt.Fprintf(progress, "  train %s: %.2f s, %.1f img/s, loss %.3f\n", what, sec, float64(o.batch)/sec, loss)
+		fmt.Fprintf(progress, "  train %s: %.2f s (%.2f s of CPU), %.1f img/s, loss %.3f\n", what, sec, cpuSec, float64(o.batch)/sec, loss)
 		if math.IsNaN(loss) {
 			fmt.Fprintf(progress, "bench: the loss is NaN (synthetic data, lr %g): timings stand, the numbers trained on do not matter\n", lr)
 		}
 	}
-	rep.Train = throughput(steps, o.batch, stepFLOPs)
+	rep.Train = throughput(steps, stepsCPU, o.batch, stepFLOPs)
 	rep.Memory = Memory{AllocatedBytes: d.Allocated(), NetBytes: d.Allocated() - before, DeviceLocalBytes: d.Info.DeviceLocalBytes}
 
 	if o.profile {
@@ -101,38 +101,44 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 		rep.Profile = breakdown(a, o.batch, kt, steps[len(steps)-1])
 	}
 
-	var infer []float64
+	var infer, inferCPU []float64
 	for i := 0; i < o.warmup+o.steps; i++ {
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime()
 		if _, err := n.Logits(x, o.batch); err != nil {
 			return nil, err
 		}
-		sec := time.Since(start).Seconds()
+		sec, cpuSec := time.Since(start).Seconds(), (cpuTime() - cpu).Seconds()
 		what := fmt.Sprintf("batch %d/%d", i-o.warmup+1, o.steps)
 		if i < o.warmup {
 			what = fmt.Sprintf("warm-up batch %d/%d", i+1, o.warmup)
 		} else {
-			infer = append(infer, sec)
+			infer, inferCPU = append(infer, sec), append(inferCPU, cpuSec)
 		}
-		fmt.Fprintf(progress, "  infer %s: %.2f s, %.1f img/s\n", what, sec, float64(o.batch)/sec)
+		fmt.Fprintf(progress, "  infer %s: %.2f s (%.2f s of CPU), %.1f img/s\n", what, sec, cpuSec, float64(o.batch)/sec)
 	}
-	rep.Infer = throughput(infer, o.batch, fwdFLOPs)
+	rep.Infer = throughput(infer, inferCPU, o.batch, fwdFLOPs)
 	rep.Model = Model{Params: a.ParamCount(), ForwardGFLOPPerImage: float64(a.FLOPs()) / 1e9}
 	return rep, nil
 }
 
-// throughput summarises timed batches of batch images that each cost flops.
-func throughput(secs []float64, batch int, flops float64) Throughput {
+// throughput summarises timed batches of batch images that each cost flops: wall seconds secs and
+// process CPU seconds cpu.
+func throughput(secs, cpu []float64, batch int, flops float64) Throughput {
 	t := Throughput{StepsMs: make([]float64, len(secs)), MinMs: math.Inf(1)}
-	var sum float64
+	var sum, sumCPU float64
 	for i, s := range secs {
 		t.StepsMs[i] = s * 1e3
 		sum += s
+		sumCPU += cpu[i]
 		t.MinMs = min(t.MinMs, s*1e3)
 	}
-	mean := sum / float64(len(secs))
+	mean, meanCPU := sum/float64(len(secs)), sumCPU/float64(len(secs))
 	t.MeanMs = mean * 1e3
 	t.ImgPerS = float64(batch) / mean
 	t.GFLOPs = flops / mean / 1e9
+	t.CPUMs = meanCPU * 1e3
+	if meanCPU > 0 {
+		t.ImgPerCPUS = float64(batch) / meanCPU
+	}
 	return t
 }

@@ -45,6 +45,7 @@ type Settings struct {
 	Steps           int               `json:"steps"`
 	Warmup          int               `json:"warmup"`
 	Profile         bool              `json:"profile"`
+	Validation      bool              `json:"validation"` // the validation layer was on (times are then not representative)
 	VectorWidth     string            `json:"vector_width"`
 	VectorWidthNote string            `json:"vector_width_note,omitempty"`
 	Seed            uint64            `json:"seed"`
@@ -71,6 +72,10 @@ type Throughput struct {
 	MinMs   float64   `json:"min_ms"`
 	ImgPerS float64   `json:"img_per_s"`
 	GFLOPs  float64   `json:"gflop_per_s"` // useful arithmetic (conv and linear) per second of wall time
+	// CPU time of this process per batch (all threads): the work lavapipe does, less sensitive than
+	// wall time to other processes on a shared machine; 0 where unknown.
+	CPUMs      float64 `json:"cpu_ms"`
+	ImgPerCPUS float64 `json:"img_per_cpu_s"`
 }
 
 // Memory is the device memory in live buffers after the training steps.
@@ -128,8 +133,8 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 		fmt.Fprintf(w, "env      %s\n", strings.Join(kv, " "))
 	}
-	fmt.Fprintf(w, "train    %8.1f img/s  %9.1f ms/step (min %.1f)  %7.1f GFLOP/s\n", r.Train.ImgPerS, r.Train.MeanMs, r.Train.MinMs, r.Train.GFLOPs)
-	fmt.Fprintf(w, "infer    %8.1f img/s  %9.1f ms/batch (min %.1f) %7.1f GFLOP/s\n", r.Infer.ImgPerS, r.Infer.MeanMs, r.Infer.MinMs, r.Infer.GFLOPs)
+	fmt.Fprintf(w, "train    %8.1f img/s  %9.1f ms/step (min %.1f)  %7.1f GFLOP/s  %7.1f img per CPU-second\n", r.Train.ImgPerS, r.Train.MeanMs, r.Train.MinMs, r.Train.GFLOPs, r.Train.ImgPerCPUS)
+	fmt.Fprintf(w, "infer    %8.1f img/s  %9.1f ms/batch (min %.1f) %7.1f GFLOP/s  %7.1f img per CPU-second\n", r.Infer.ImgPerS, r.Infer.MeanMs, r.Infer.MinMs, r.Infer.GFLOPs, r.Infer.ImgPerCPUS)
 	fmt.Fprintf(w, "memory   %s in use on the device (%s by the net)\n", gpu.Bytes(r.Memory.AllocatedBytes), gpu.Bytes(r.Memory.NetBytes))
 	p := r.Profile
 	if p == nil {
