@@ -27,7 +27,7 @@ torch_json="$OUT_DIR/pytorch-$stamp.json"
 ours_json="$OUT_DIR/bench-$stamp.json"
 
 echo "building cmd/bench" >&2
-go build -o bin/bench ./cmd/bench
+go build -buildvcs=true -o bin/bench ./cmd/bench  # stamps the commit (and +dirty) into the report
 
 echo "== PyTorch ($PYTHON, $TORCH_DEVICE, $THREADS threads): alexnet-tv batch $BATCH, $STEPS steps after $WARMUP warm-up" >&2
 "$PYTHON" scripts/bench_pytorch.py --batch "$BATCH" --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
@@ -45,6 +45,7 @@ except ValueError:
 print(f"device  {ours['device']['name']} ({ours['device']['driver']})")
 s = ours["settings"]
 env = " ".join(f"{k}={v}" for k, v in sorted(s["env"].items()))
+print(f"build   {s.get('revision') or 'unknown revision'}")
 print(f"ours    {s['arch']} batch {s['batch']} (micro-batch {s['micro_batch']}), {s['steps']} steps after {s['warmup']} warm-up {env}")
 if torch:
     t = torch["settings"]

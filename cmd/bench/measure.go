@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/alexnet-vk/alexnet/gpu"
@@ -20,6 +21,30 @@ const lr, momentum, weightDecay = 0.01, 0.9, 5e-4
 // envReported lists the environment variables that change what is measured, copied into the report.
 var envReported = []string{"LP_NATIVE_VECTOR_WIDTH", "LP_NUM_THREADS", "ALEXNET_DEVICE", "ALEXNET_VALIDATION",
 	"VK_DRIVER_FILES", "VK_ICD_FILENAMES", "MESA_SHADER_CACHE_DISABLE"}
+
+// revision returns the VCS commit the binary was built from, with "+dirty" when the tree had local
+// changes, or "" when the build carries no VCS stamp (go test, go run of files).
+func revision() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if rev == "" {
+		return ""
+	}
+	return rev + dirty
+}
 
 // syntheticBatch returns n images of N(0,1) pixels (normalised images have about that spread) and
 // labels spread over the classes.
@@ -45,6 +70,7 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 		LR: lr, Momentum: momentum, WeightDecay: weightDecay, Env: map[string]string{},
 		GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUs: runtime.NumCPU()}
 	rep.Settings.CPUModel, _ = cpuInfo()
+	rep.Settings.Revision = revision()
 	for _, k := range envReported {
 		if v, ok := os.LookupEnv(k); ok {
 			rep.Settings.Env[k] = v

@@ -57,6 +57,7 @@ type Settings struct {
 	GOMAXPROCS      int               `json:"gomaxprocs"`
 	CPUs            int               `json:"cpus"`
 	CPUModel        string            `json:"cpu_model,omitempty"`
+	Revision        string            `json:"revision,omitempty"` // the commit built, "+dirty" with local changes (go build's VCS stamp)
 }
 
 // Model is the network's size and cost.
@@ -124,6 +125,9 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "device   %s (%s, %s, Vulkan %s)\n", r.Device.Name, r.Device.Type, r.Device.Driver, r.Device.APIVersion)
 	fmt.Fprintf(w, "run      %s, batch %d (micro-batch %d), input %d×%d×%d, %d classes; %d timed after %d warm-up\n",
 		s.Arch, s.Batch, s.MicroBatch, s.Input[0], s.Input[1], s.Input[2], s.Classes, s.Steps, s.Warmup)
+	if s.Revision != "" {
+		fmt.Fprintf(w, "build    %s\n", s.Revision)
+	}
 	if len(s.Env) > 0 {
 		var kv []string
 		for _, k := range envReported {
