@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=runs/demo
 start=$(date +%s)
-bin/devices | head -1
 bin/train --out "$out" --viz-every 100 --lr 0.02 --epochs 2 --lr-schedule step:1.5 "$@"
 echo
 echo "demo finished in $(( $(date +%s) - start ))s. Results in $out/:"

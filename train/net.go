@@ -54,6 +54,7 @@ type Net struct {
 	logitsOut *gpu.Buffer // host-visible copy of the logits when they are not
 
 	trainSeq, evalSeq *gpu.Seq
+	probeSeq          *gpu.Seq // forward of one sample
 	buffers           []*gpu.Buffer
 
 	// Step counts SGD updates; it keys the dropout masks, so it is part of a checkpoint.
@@ -322,6 +323,7 @@ func (n *Net) SetHyper(lr, mu, wd float64) {
 func (n *Net) Free() {
 	n.trainSeq.Free()
 	n.evalSeq.Free()
+	n.probeSeq.Free()
 	for _, b := range n.buffers {
 		b.Free()
 	}

@@ -125,3 +125,31 @@ func TestMicroBatchesEquivalent(t *testing.T) {
 		}
 	}
 }
+
+// The one-sample probe pass gives the same logits as the batch evaluation.
+func TestProbeMatchesLogits(t *testing.T) {
+	d, l := setup(t)
+	a := tiny()
+	n, err := NewNet(d, l, a, NetConfig{Batch: 4, Seed: 3, Dropout: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Free()
+	x, _ := batchData(a, 4, 8)
+	want, err := n.Logits(x, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ {
+		acts, got, err := n.ProbeActivations(x[i*a.In.Size() : (i+1)*a.In.Size()])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(acts) != 2 {
+			t.Fatalf("%d conv activations, want 2", len(acts))
+		}
+		if err := layerstest.Compare(got, want[i*5:(i+1)*5], 1e-6, 1e-5, nil); err != nil {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+	}
+}

@@ -52,9 +52,8 @@ func copyRef(s *gpu.Seq, dst, src gpu.Ref, floats int) {
 // ctrRef is the {seed, step} pair layer i's dropout reads.
 func (n *Net) ctrRef(i int) gpu.Ref { return n.ctr.At(int64(8 * i)) }
 
-// forward records the forward pass of micro-batch mb; train turns dropout on.
-func (n *Net) forward(s *gpu.Seq, mb int, train bool) {
-	m := n.Micro
+// forward records the forward pass of m samples of micro-batch mb; train turns dropout on.
+func (n *Net) forward(s *gpu.Seq, mb, m int, train bool) {
 	for i, l := range n.Arch.Layers {
 		s.Tag = l.Name + ".fwd:"
 		in, out := n.inShape(i), n.Shapes[i]
@@ -171,7 +170,7 @@ func (n *Net) record() error {
 	last := len(n.Arch.Layers) - 1
 	classes := n.Shapes[last].C
 	for mb := 0; mb < n.Cfg.Batch/n.Micro; mb++ {
-		n.forward(s, mb, true)
+		n.forward(s, mb, n.Micro, true)
 		s.Tag = "loss:"
 		lbl := n.labels.At(int64(mb*n.Micro) * 4)
 		n.lib.SoftmaxCE(s, n.dacts[n.slot[last]], n.loss, n.hits, n.act(last, mb), lbl, n.Micro, classes, float32(1/float64(n.Cfg.Batch)))
@@ -199,9 +198,24 @@ func (n *Net) record() error {
 	if n.staging != nil {
 		e.Copy(n.input, 0, n.staging, 0, int64(n.Micro*n.Arch.In.Size())*4)
 	}
-	n.forward(e, 0, false)
+	n.forward(e, 0, n.Micro, false)
 	if n.logitsOut != nil {
 		copyRef(e, n.logitsOut.At(0), n.act(last, 0), n.Micro*n.Shapes[last].Size())
 	}
-	return e.End()
+	if err := e.End(); err != nil {
+		return err
+	}
+	// The probe pass: one sample, for snapshots (the viewer refreshes without a batch's cost).
+	if n.probeSeq, err = n.dev.NewSeq("probe", 0); err != nil {
+		return err
+	}
+	p := n.probeSeq
+	if n.staging != nil {
+		p.Copy(n.input, 0, n.staging, 0, int64(n.Arch.In.Size())*4)
+	}
+	n.forward(p, 0, 1, false)
+	if n.logitsOut != nil {
+		copyRef(p, n.logitsOut.At(0), n.act(last, 0), n.Shapes[last].Size())
+	}
+	return p.End()
 }

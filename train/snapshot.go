@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/alexnet-vk/alexnet/data"
+	"github.com/alexnet-vk/alexnet/gpu"
 	"github.com/alexnet-vk/alexnet/viz"
 )
 
@@ -147,10 +148,24 @@ func (n *Net) paramData(layerIdx int, bias bool) ([]float32, error) {
 // ProbeActivations runs one image (C×H×W) through the net without dropout and returns every conv
 // layer's output after its ReLU, and the logits.
 func (n *Net) ProbeActivations(x []float32) ([]Activation, []float32, error) {
-	logits, err := n.Logits(x, 1)
-	if err != nil {
+	if len(x) != n.Arch.In.Size() {
+		return nil, nil, fmt.Errorf("probe: got %d values for one %v image", len(x), n.Arch.In)
+	}
+	if n.staging != nil {
+		copy(n.staging.Mapped(), gpu.F32Bytes(x))
+	} else {
+		copy(n.input.Mapped(), gpu.F32Bytes(x))
+	}
+	if err := n.probeSeq.Run(); err != nil {
 		return nil, nil, err
 	}
+	last := len(n.Shapes) - 1
+	src := n.acts[n.slot[last]]
+	if n.logitsOut != nil {
+		src = n.logitsOut
+	}
+	logits := make([]float32, n.Shapes[last].Size())
+	copy(gpu.F32Bytes(logits), src.Mapped())
 	var acts []Activation
 	for i, l := range n.Arch.Layers {
 		if l.Kind != Conv {
