@@ -96,25 +96,18 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 
 	x, labels := syntheticBatch(a, o.batch, o.seed)
 	fwdFLOPs, stepFLOPs := trainFLOPs(a, o.batch)
-	var steps, stepsCPU []float64
-	for i := 0; i < o.warmup+o.steps; i++ {
-		start, cpu := time.Now(), cpuTime()
+	nanNoted := false
+	steps, stepsCPU, err := timed(progress, "train", "step", o, func() (string, error) {
 		st, err := n.TrainStep(x, labels)
-		if err != nil {
-			return nil, err
-		}
-		sec, cpuSec := time.Since(start).Seconds(), (cpuTime() - cpu).Seconds()
-		what := fmt.Sprintf("step %d/%d", i-o.warmup+1, o.steps)
-		if i < o.warmup {
-			what = fmt.Sprintf("warm-up step %d/%d", i+1, o.warmup)
-		} else {
-			steps, stepsCPU = append(steps, sec), append(stepsCPU, cpuSec)
-		}
 		loss := st.Loss / float64(max(st.N, 1))
-		fmt.Fprintf(progress, "  train %s: %.2f s (%.2f s of CPU), %.1f img/s, loss %.3f\n", what, sec, cpuSec, float64(o.batch)/sec, loss)
-		if math.IsNaN(loss) {
-			fmt.Fprintf(progress, "bench: the loss is NaN (synthetic data, lr %g): timings stand, the numbers trained on do not matter\n", lr)
+		if math.IsNaN(loss) && !nanNoted {
+			nanNoted = true
+			fmt.Fprintf(progress, "bench: the loss is NaN (synthetic data, lr %g): the timings stand\n", lr)
 		}
+		return fmt.Sprintf(", loss %.3f", loss), err
+	})
+	if err != nil {
+		return nil, err
 	}
 	rep.Train = throughput(steps, stepsCPU, o.batch, stepFLOPs)
 	rep.Memory = Memory{AllocatedBytes: d.Allocated(), NetBytes: d.Allocated() - before, DeviceLocalBytes: d.Info.DeviceLocalBytes}
@@ -127,24 +120,37 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 		rep.Profile = breakdown(a, o.batch, kt, steps[len(steps)-1])
 	}
 
-	var infer, inferCPU []float64
-	for i := 0; i < o.warmup+o.steps; i++ {
-		start, cpu := time.Now(), cpuTime()
-		if _, err := n.Logits(x, o.batch); err != nil {
-			return nil, err
-		}
-		sec, cpuSec := time.Since(start).Seconds(), (cpuTime() - cpu).Seconds()
-		what := fmt.Sprintf("batch %d/%d", i-o.warmup+1, o.steps)
-		if i < o.warmup {
-			what = fmt.Sprintf("warm-up batch %d/%d", i+1, o.warmup)
-		} else {
-			infer, inferCPU = append(infer, sec), append(inferCPU, cpuSec)
-		}
-		fmt.Fprintf(progress, "  infer %s: %.2f s (%.2f s of CPU), %.1f img/s\n", what, sec, cpuSec, float64(o.batch)/sec)
+	infer, inferCPU, err := timed(progress, "infer", "batch", o, func() (string, error) {
+		_, err := n.Logits(x, o.batch)
+		return "", err
+	})
+	if err != nil {
+		return nil, err
 	}
 	rep.Infer = throughput(infer, inferCPU, o.batch, fwdFLOPs)
 	rep.Model = Model{Params: a.ParamCount(), ForwardGFLOPPerImage: float64(a.FLOPs()) / 1e9}
 	return rep, nil
+}
+
+// timed runs fn o.warmup times untimed then o.steps times timed, printing progress, and returns the
+// wall and process CPU seconds of the timed runs.
+func timed(progress io.Writer, kind, unit string, o options, fn func() (note string, err error)) (wall, cpu []float64, err error) {
+	for i := 0; i < o.warmup+o.steps; i++ {
+		start, c := time.Now(), cpuTime()
+		note, err := fn()
+		if err != nil {
+			return nil, nil, err
+		}
+		sec, cpuSec := time.Since(start).Seconds(), (cpuTime() - c).Seconds()
+		what := fmt.Sprintf("%s %d/%d", unit, i-o.warmup+1, o.steps)
+		if i < o.warmup {
+			what = fmt.Sprintf("warm-up %s %d/%d", unit, i+1, o.warmup)
+		} else {
+			wall, cpu = append(wall, sec), append(cpu, cpuSec)
+		}
+		fmt.Fprintf(progress, "  %s %s: %.2f s (%.2f s of CPU), %.1f img/s%s\n", kind, what, sec, cpuSec, float64(o.batch)/sec, note)
+	}
+	return wall, cpu, nil
 }
 
 // throughput summarises timed batches of batch images that each cost flops: wall seconds secs and
