@@ -216,7 +216,7 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 			return err
 		}
 		if b.Epoch != t.State.Epoch { // a new epoch began: the previous one ended
-			if err := t.endEpoch(); err != nil {
+			if err := t.endEpoch(win); err != nil {
 				return err
 			}
 			t.State.Epoch = b.Epoch
@@ -279,10 +279,10 @@ func orNone(s string) string {
 	return s
 }
 
-// endEpoch evaluates and checkpoints at an epoch boundary, then applies the epoch schedule.
-func (t *Trainer) endEpoch() error {
+// endEpoch evaluates and checkpoints at an epoch boundary.
+func (t *Trainer) endEpoch(win *window) error {
 	t.State.Epoch, t.State.Batch = t.State.Epoch+1, 0
-	if err := t.evaluateAndCheckpoint(nil); err != nil {
+	if err := t.evaluateAndCheckpoint(win); err != nil {
 		return err
 	}
 	return nil
