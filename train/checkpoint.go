@@ -2,7 +2,9 @@ package train
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -33,6 +35,10 @@ type State struct {
 
 const momentumPrefix = "momentum."
 
+// ErrNotFinite is returned by SaveCheckpoint for parameters holding NaN or ±Inf: a diverged run
+// must not replace its last good checkpoint.
+var ErrNotFinite = errors.New("parameters are not finite")
+
 // SaveCheckpoint writes the net's parameters (by name), momenta ("momentum.<name>") and st to path
 // atomically: a temp file beside it, fsynced, then renamed, so the previous file survives a crash.
 func SaveCheckpoint(path string, n *Net, st State) error {
@@ -42,6 +48,11 @@ func SaveCheckpoint(path string, n *Net, st State) error {
 	}
 	var ts []weights.Tensor
 	for i, p := range n.Params {
+		for _, x := range append(w[i], v[i]...) {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return fmt.Errorf("%s: %w", p.Name, ErrNotFinite)
+			}
+		}
 		ts = append(ts, weights.Tensor{Name: p.Name, Shape: p.Shape, Data: w[i]})
 	}
 	for i, p := range n.Params {

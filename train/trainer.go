@@ -328,6 +328,10 @@ func (t *Trainer) interrupt() error {
 func (t *Trainer) checkpoint() error {
 	p := checkpointName(t.Cfg.Out, t.State.Step)
 	if err := SaveCheckpoint(p, t.Net, t.State); err != nil {
+		if errors.Is(err, ErrNotFinite) {
+			return fmt.Errorf("parameters became non-finite at step %d (%v): training diverged; try a smaller --lr (now %g). The last good checkpoint is %s",
+				t.State.Step, err, t.State.LR, orNone(t.last))
+		}
 		return err
 	}
 	t.last = p

@@ -153,7 +153,7 @@ func TestNaNStops(t *testing.T) {
 	defer tr.Close()
 	tr.Hooks.Log = func(string, ...any) {}
 	runErr := tr.Run(context.Background())
-	if runErr == nil || !strings.Contains(runErr.Error(), "at step") || !strings.Contains(runErr.Error(), "diverged") {
+	if runErr == nil || !strings.Contains(runErr.Error(), "at step") || !strings.Contains(runErr.Error(), "diverged") || !strings.Contains(runErr.Error(), "last good checkpoint") {
 		t.Fatalf("err = %v, want a divergence error naming the step", runErr)
 	}
 	good := Checkpoints(c.Out)
