@@ -48,10 +48,8 @@ func SaveCheckpoint(path string, n *Net, st State) error {
 	}
 	var ts []weights.Tensor
 	for i, p := range n.Params {
-		for _, x := range append(w[i], v[i]...) {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return fmt.Errorf("%s: %w", p.Name, ErrNotFinite)
-			}
+		if !finite(w[i]) || !finite(v[i]) {
+			return fmt.Errorf("%s: %w", p.Name, ErrNotFinite)
 		}
 		ts = append(ts, weights.Tensor{Name: p.Name, Shape: p.Shape, Data: w[i]})
 	}
@@ -67,6 +65,15 @@ func SaveCheckpoint(path string, n *Net, st State) error {
 		return fmt.Errorf("writing checkpoint %s: %w", path, err)
 	}
 	return nil
+}
+
+func finite(v []float32) bool {
+	for _, x := range v {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // Checkpoint is a loaded checkpoint or weights file.

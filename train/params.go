@@ -21,8 +21,10 @@ func (n *Net) download() (w, v [][]float32, err error) {
 		return nil, nil, err
 	}
 	for i, p := range n.Params {
-		w = append(w, ws[n.off[i]:n.off[i]+p.Size()])
-		v = append(v, vs[n.off[i]:n.off[i]+p.Size()])
+		// Full slice expressions: an append to one tensor must never write into the next.
+		lo, hi := n.off[i], n.off[i]+p.Size()
+		w = append(w, ws[lo:hi:hi])
+		v = append(v, vs[lo:hi:hi])
 	}
 	return w, v, nil
 }
