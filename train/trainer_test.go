@@ -2,45 +2,20 @@ package train
 
 import (
 	"context"
-	"encoding/binary"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alexnet-vk/alexnet/data/datatest"
 )
 
-// writeIDX writes a small MNIST-layout dataset whose classes are learnable: class c lights a
-// horizontal band of rows plus noise.
+// writeIDX writes a small learnable MNIST-layout dataset (see datatest.WriteIDXSet).
 func writeIDX(t *testing.T, dir string, train, test int) {
 	t.Helper()
-	write := func(prefix string, n int, seed int) {
-		img := make([]byte, 16+n*28*28)
-		binary.BigEndian.PutUint32(img, 0x803)
-		binary.BigEndian.PutUint32(img[4:], uint32(n))
-		binary.BigEndian.PutUint32(img[8:], 28)
-		binary.BigEndian.PutUint32(img[12:], 28)
-		lbl := make([]byte, 8+n)
-		binary.BigEndian.PutUint32(lbl, 0x801)
-		binary.BigEndian.PutUint32(lbl[4:], uint32(n))
-		r := uint32(seed*7919 + 1)
-		for i := 0; i < n; i++ {
-			c := (i*3 + seed) % 10
-			lbl[8+i] = byte(c)
-			for p := 0; p < 28*28; p++ {
-				r = r*1664525 + 1013904223
-				v := byte(r >> 27) // noise 0..31
-				if row := p / 28; row >= 2*c+4 && row < 2*c+8 {
-					v += 180
-				}
-				img[16+i*28*28+p] = v
-			}
-		}
-		os.WriteFile(filepath.Join(dir, prefix+"-images-idx3-ubyte"), img, 0o644)
-		os.WriteFile(filepath.Join(dir, prefix+"-labels-idx1-ubyte"), lbl, 0o644)
+	if err := datatest.WriteIDXSet(dir, train, test); err != nil {
+		t.Fatal(err)
 	}
-	write("train", train, 1)
-	write("t10k", test, 2)
 }
 
 func smallConfig(t *testing.T, dataDir string) Config {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexnet-vk/alexnet/data/datatest"
 	"github.com/alexnet-vk/alexnet/gpu/gputest"
 	"github.com/alexnet-vk/alexnet/train"
 )
@@ -31,33 +31,11 @@ func command(args ...string) *exec.Cmd {
 	return cmd
 }
 
-// writeIDX writes a tiny learnable MNIST-layout dataset (class c lights rows 2c+4..2c+7).
+// writeIDX writes a small learnable MNIST-layout dataset: n training and n/4 test images.
 func writeIDX(t *testing.T, dir string, n int) {
-	for _, split := range []struct {
-		prefix string
-		n      int
-	}{{"train", n}, {"t10k", n / 4}} {
-		img := make([]byte, 16+split.n*784)
-		binary.BigEndian.PutUint32(img, 0x803)
-		binary.BigEndian.PutUint32(img[4:], uint32(split.n))
-		binary.BigEndian.PutUint32(img[8:], 28)
-		binary.BigEndian.PutUint32(img[12:], 28)
-		lbl := make([]byte, 8+split.n)
-		binary.BigEndian.PutUint32(lbl, 0x801)
-		binary.BigEndian.PutUint32(lbl[4:], uint32(split.n))
-		for i := 0; i < split.n; i++ {
-			c := i % 10
-			lbl[8+i] = byte(c)
-			for p := 0; p < 784; p++ {
-				v := byte((p*7 + i*13) % 40)
-				if r := p / 28; r >= 2*c+4 && r < 2*c+8 {
-					v += 180
-				}
-				img[16+i*784+p] = v
-			}
-		}
-		os.WriteFile(filepath.Join(dir, split.prefix+"-images-idx3-ubyte"), img, 0o644)
-		os.WriteFile(filepath.Join(dir, split.prefix+"-labels-idx1-ubyte"), lbl, 0o644)
+	t.Helper()
+	if err := datatest.WriteIDXSet(dir, n, n/4); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -4,15 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"image"
 	"image/png"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alexnet-vk/alexnet/data/datatest"
 )
 
 // mainEnv makes the test binary run the viewer's main instead of the tests, so the tests can start
@@ -26,35 +26,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// writeIDX writes a small MNIST-layout dataset whose classes are learnable: class c lights a
-// horizontal band of rows plus noise.
+// writeIDX writes n learnable MNIST-layout images as <prefix> files (see datatest.WriteIDX).
 func writeIDX(t *testing.T, dir string, n, seed int, prefix string) {
 	t.Helper()
-	img := make([]byte, 16+n*28*28)
-	binary.BigEndian.PutUint32(img, 0x803)
-	binary.BigEndian.PutUint32(img[4:], uint32(n))
-	binary.BigEndian.PutUint32(img[8:], 28)
-	binary.BigEndian.PutUint32(img[12:], 28)
-	lbl := make([]byte, 8+n)
-	binary.BigEndian.PutUint32(lbl, 0x801)
-	binary.BigEndian.PutUint32(lbl[4:], uint32(n))
-	r := uint32(seed*7919 + 1)
-	for i := 0; i < n; i++ {
-		c := (i*3 + seed) % 10
-		lbl[8+i] = byte(c)
-		for p := 0; p < 28*28; p++ {
-			r = r*1664525 + 1013904223
-			v := byte(r >> 27)
-			if row := p / 28; row >= 2*c+4 && row < 2*c+8 {
-				v += 180
-			}
-			img[16+i*28*28+p] = v
-		}
-	}
-	for name, b := range map[string][]byte{prefix + "-images-idx3-ubyte": img, prefix + "-labels-idx1-ubyte": lbl} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := datatest.WriteIDX(dir, prefix, n, seed); err != nil {
+		t.Fatal(err)
 	}
 }
 
