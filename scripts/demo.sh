@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=runs/demo
+rm -rf "$out" # each demo is a fresh run (bin/train refuses to mix runs in one directory)
 start=$(date +%s)
 bin/train --out "$out" --viz-every 200 --epochs 2 --batch 64 --lr 0.05 --lr-schedule step:1.6 --dropout 0.1 --no-augment "$@"
 echo

@@ -2,8 +2,10 @@ package train
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alexnet-vk/alexnet/data"
 )
@@ -46,11 +48,12 @@ type Config struct {
 	Quiet           bool // no progress bar
 }
 
-// Defaults returns the configuration of `train` with no flags: alexnet-small on Fashion-MNIST.
+// Defaults returns the configuration of `train` with no flags: alexnet-small on Fashion-MNIST, into
+// a new run directory named after the start time (runs/YYYYMMDD-HHMMSS).
 func Defaults() Config {
 	return Config{Arch: "alexnet-small", Epochs: 2, Batch: 128, LR: 0.01, Momentum: 0.9, WeightDecay: 5e-4,
-		DecayBiases: true, Dropout: -1, Schedule: "paper", Patience: 2, Seed: 1, Out: "runs/latest", Keep: 3,
-		LogFormat: "text"}
+		DecayBiases: true, Dropout: -1, Schedule: "paper", Patience: 2, Seed: 1, Keep: 3, LogFormat: "text",
+		Out: filepath.Join("runs", time.Now().Format("20060102-150405"))}
 }
 
 // schedule is a parsed --lr-schedule.

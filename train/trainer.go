@@ -170,7 +170,12 @@ func (t *Trainer) totalEpochs(perEpoch int) int {
 
 // Run trains until the epochs or steps are done, ctx is cancelled, or the loss is not finite.
 func (t *Trainer) Run(ctx context.Context) (err error) {
-	if t.out, err = openOutput(t.Cfg.Out, t.State.Step > 0); err != nil {
+	resuming := t.Cfg.Resume != ""
+	if old := Checkpoints(t.Cfg.Out); !resuming && len(old) > 0 {
+		return fmt.Errorf("--out %s already holds checkpoints of another run (%s): continue it with --resume %s, or choose another --out",
+			t.Cfg.Out, filepath.Base(old[len(old)-1]), t.Cfg.Out)
+	}
+	if t.out, err = openOutput(t.Cfg.Out, resuming); err != nil {
 		return err
 	}
 	lc := t.loaderCfg

@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,6 +155,8 @@ func TestTrainerErrors(t *testing.T) {
 	dir := t.TempDir()
 	writeIDX(t, dir, 64, 16)
 	d, l := setup(t)
+	usedOut := t.TempDir()
+	os.WriteFile(filepath.Join(usedOut, "checkpoint-00000007.safetensors"), nil, 0o644)
 	for _, tc := range []struct {
 		mod  func(*Config)
 		want string
@@ -164,6 +167,7 @@ func TestTrainerErrors(t *testing.T) {
 		{func(c *Config) { c.Out = "/proc/alexnet-run" }, "--out"},
 		{func(c *Config) { c.LR = -1 }, "--lr"},
 		{func(c *Config) { c.Schedule = "cosine" }, "--lr-schedule"},
+		{func(c *Config) { c.Out = usedOut }, "already holds checkpoints"},
 	} {
 		c := smallConfig(t, dir)
 		c.Steps = 1

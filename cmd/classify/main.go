@@ -29,7 +29,7 @@ its input. --ten-crop averages the softmax of the 4 corner and centre crops and 
 Examples:
   classify --weights alexnet-owt-7be5be79.pth assets/samples        # torchvision's pretrained file
   classify --weights alexnet-owt-7be5be79.pth --ten-crop --top 3 cat.jpg dog.png
-  classify --weights runs/latest/checkpoint-00001000.safetensors --json photos/ > top5.jsonl
+  classify --weights runs/20261127-150405/checkpoint-00001000.safetensors --json photos/ > top5.jsonl
   classify --weights alexnet-owt-7be5be79.pth --export alexnet-tv.safetensors   # for PyTorch
 
 Flags:

@@ -21,14 +21,14 @@ import (
 const usage = `Usage: train [flags]
 
 Trains AlexNet on a Vulkan device. With no flags: alexnet-small on Fashion-MNIST
-(/usr/share/datasets/fashion-mnist), 2 epochs, run directory runs/latest.
+(/usr/share/datasets/fashion-mnist), 2 epochs, into a new run directory runs/<start time>.
 
 Examples:
   train                                         # the default run (what make demo does)
   train --arch alexnet --summary                # print the paper network's shape table
   train --data ~/imagenet-shards --arch alexnet --epochs 90 --ten-crop
   train --data ~/cifar-10-batches-bin --epochs 30 --lr-schedule step:15,25
-  train --resume runs/latest                    # continue an interrupted run exactly
+  train --resume runs/20261127-150405           # continue an interrupted run exactly
   train --init alexnet-owt.pth --arch alexnet-tv --data ~/imagenet --steps 0 --epochs 1
   train --viz-every 50                          # PNG snapshots of filters/activations/curves
 

@@ -22,7 +22,7 @@ const usage = `Usage: viewer [flags]
 
 Trains like ` + "`train`" + ` (same flags, same run directory) in a window that shows conv1's filters,
 the probe image's activations at every conv layer, the curves and the probe's top-5, refreshed while
-the network learns. With no flags: alexnet-small on Fashion-MNIST, run directory runs/latest.
+the network learns. With no flags: alexnet-small on Fashion-MNIST, into a new run directory runs/<start time>.
 
 Keys: space pause/resume · l, →, ↓ next layer · ←, ↑ previous layer · n next probe image
       s save a screenshot PNG into the run directory · q, Esc or closing the window: checkpoint, exit
@@ -31,9 +31,9 @@ Examples:
   viewer                                   # train the default run and watch it
   viewer --epochs 1 --eval-every 100       # test curve every 100 steps
   viewer --refresh 10                      # redraw every 10 steps (default: auto, ≤ 2 % of the time)
-  viewer --resume runs/latest              # continue a run, with the window
-  viewer --watch runs/latest               # browse a run that ` + "`train`" + ` is writing, following new checkpoints
-  viewer --watch runs/latest/checkpoint-00000468.safetensors
+  viewer --resume runs/20261127-150405              # continue a run, with the window
+  viewer --watch runs/20261127-150405               # browse a run that ` + "`train`" + ` is writing, following new checkpoints
+  viewer --watch runs/20261127-150405/checkpoint-00000468.safetensors
 
 Without a display (no $DISPLAY), use ` + "`train --viz-every N`" + `: it writes the same panels as PNGs.
 
