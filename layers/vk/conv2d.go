@@ -29,6 +29,13 @@ func chunk(p layers.Conv2D, scratch gpu.Arg) int {
 	return min(nc, p.N)
 }
 
+// convDims returns what every conv2d product is shaped by: output positions per image, groups,
+// output channels per group and column rows (C/G·R·S) per group.
+func convDims(p layers.Conv2D) (ohw, g, kg, qg int) {
+	g = p.Groups
+	return p.OutH() * p.OutW(), g, p.K / g, p.C / g * p.R * p.S
+}
+
 func mustFit(what string, a gpu.Arg, floats int) {
 	if a == nil || gpu.Avail(a) < int64(floats)*4 {
 		panic(fmt.Sprintf("vk: %s buffer too small: needs %d floats", what, floats))
@@ -55,10 +62,7 @@ func (l *Lib) im2col(s *gpu.Seq, col, x gpu.Arg, p layers.Conv2D, n0, nc int) {
 // b may be nil (no bias).
 func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, relu bool, scratch gpu.Arg) {
 	checkConv(p, x, w, y)
-	oh, ow := p.OutH(), p.OutW()
-	ohw, g := oh*ow, p.Groups
-	cg, kg := p.C/g, p.K/g
-	qg := cg * p.R * p.S
+	ohw, g, kg, qg := convDims(p)
 	nc := chunk(p, scratch)
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
@@ -79,10 +83,7 @@ func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, rel
 // Conv2DBackwardData records dx = ∂L/∂x (overwritten), as layers.Conv2DBackwardData.
 func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
 	checkConv(p, dx, w, dy)
-	oh, ow := p.OutH(), p.OutW()
-	ohw, g := oh*ow, p.Groups
-	cg, kg := p.C/g, p.K/g
-	qg := cg * p.R * p.S
+	ohw, g, kg, qg := convDims(p)
 	nc := chunk(p, scratch)
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
@@ -92,7 +93,7 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 			SCm: m * ohw, SCn1: ohw, SCn2: 1, SCz: qg * m * ohw}
 		l.Gemm(s, scratch, w, gpu.Offset(dy, int64(n0*p.K*ohw)*4), nil, gm)
 		dxs := gpu.Offset(dx, int64(n0*p.C*p.H*p.W)*4)
-		l.dispatch1D(s, kCol2im, m*p.C*p.H*p.W, 64, args(dxs, scratch), m, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, oh, ow)
+		l.dispatch1D(s, kCol2im, m*p.C*p.H*p.W, 64, args(dxs, scratch), m, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, p.OutH(), p.OutW())
 	}
 }
 
@@ -100,10 +101,7 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 // layers.Conv2DBackwardFilter.
 func (l *Lib) Conv2DBackwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
 	checkConv(p, x, dw, dy)
-	oh, ow := p.OutH(), p.OutW()
-	ohw, g := oh*ow, p.Groups
-	cg, kg := p.C/g, p.K/g
-	qg := cg * p.R * p.S
+	ohw, g, kg, qg := convDims(p)
 	nc := chunk(p, scratch)
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
