@@ -35,6 +35,10 @@ type Options struct {
 	Validation bool
 	// AppName names the Vulkan instance.
 	AppName string
+	// VectorWidth is lavapipe's SIMD width: "auto" or "" (512 on AVX-512 CPUs unless
+	// LP_NATIVE_VECTOR_WIDTH is set), "256", "512", or "native" (leave lavapipe's default). It takes
+	// effect for the first device a process opens (the driver reads it when it loads).
+	VectorWidth string
 }
 
 // Device is an open compute device: a Vulkan instance (through vgpu) and our own VkDevice with
@@ -164,6 +168,9 @@ func Open(opt Options) (dev *Device, err error) {
 var errNoDevice = errors.New("gpu: no Vulkan device found (without a GPU, install lavapipe: `make setup`, or apt-get install -t bookworm-backports mesa-vulkan-drivers)")
 
 func newInstance(opt Options) (gp *vgpu.GPU, err error) {
+	if err := configureLavapipe(opt.VectorWidth); err != nil {
+		return nil, fmt.Errorf("gpu: %w", err)
+	}
 	// vgpu reports failures by panicking; turn them into errors a person can act on.
 	defer func() {
 		if r := recover(); r != nil {

@@ -1,9 +1,31 @@
 package gpu
 
-import "github.com/spf13/pflag"
+import (
+	"fmt"
+	"slices"
 
-// RegisterFlags adds the device flags every command shares: --device and --validate.
+	"github.com/spf13/pflag"
+)
+
+// RegisterFlags adds the device flags every command shares: --device, --validate, --vector-width.
 func (o *Options) RegisterFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Device, "device", o.Device, "Vulkan device: index or name substring (see `devices`); default: the discrete GPU with most memory, else the first")
 	fs.BoolVar(&o.Validation, "validate", o.Validation, "turn on the Vulkan validation layer (slow; for debugging)")
+	if o.VectorWidth == "" {
+		o.VectorWidth = "auto"
+	}
+	fs.Var((*vectorWidth)(&o.VectorWidth), "vector-width", "lavapipe's SIMD width (LP_NATIVE_VECTOR_WIDTH): auto (512 on AVX-512 CPUs unless the variable is set), 256, 512, or native (lavapipe's default)")
+}
+
+// vectorWidth is --vector-width: one of the values applyVectorWidth knows, checked when parsed.
+type vectorWidth string
+
+func (v *vectorWidth) String() string { return string(*v) }
+func (v *vectorWidth) Type() string   { return "string" }
+func (v *vectorWidth) Set(s string) error {
+	if !slices.Contains([]string{"auto", "256", "512", "native"}, s) {
+		return fmt.Errorf("%q: want auto, 256, 512 or native", s)
+	}
+	*v = vectorWidth(s)
+	return nil
 }

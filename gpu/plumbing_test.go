@@ -3,6 +3,7 @@ package gpu_test
 import (
 	"bytes"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -11,7 +12,15 @@ import (
 	"github.com/alexnet-vk/alexnet/shaders"
 )
 
-func TestMain(m *testing.M) { gputest.Main(m) }
+// This package's tests open windows next to compute devices in one process, and lavapipe's graphics
+// path crashes at 512-bit vectors (see wideGraphicsError): they run at lavapipe's default width, the
+// other packages' at --vector-width auto.
+func TestMain(m *testing.M) {
+	if os.Getenv("LP_NATIVE_VECTOR_WIDTH") == "" {
+		os.Setenv("LP_NATIVE_VECTOR_WIDTH", "256")
+	}
+	gputest.Main(m)
+}
 
 func kernel(t *testing.T, d *gpu.Device, name string, bufs []gpu.Access, scalars int) *gpu.Kernel {
 	t.Helper()

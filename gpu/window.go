@@ -169,6 +169,9 @@ func (w *Window) initVulkan(opt WindowOptions) error {
 		return fmt.Errorf("gpu: window: %v", err)
 	}
 	w.gp = gp
+	if err := wideGraphicsError(w.DeviceName(), os.Getenv); err != nil {
+		return err
+	}
 	w.sink = &Device{gp: gp}
 	if opt.Validation {
 		if err := w.sink.watchValidation(); err != nil {
@@ -343,4 +346,13 @@ func (w *Window) Close() {
 	// The process has one window at a time: let glfw go, so a later OpenWindow starts afresh.
 	glfw.Terminate()
 	displayReady = false
+}
+
+// wideGraphicsError refuses a window drawn by lavapipe at 512-bit vectors: its graphics path crashes
+// there (SIGBUS on the first frame, Mesa 25.0), while compute is fine and faster.
+func wideGraphicsError(device string, getenv func(string) string) error {
+	if strings.Contains(strings.ToLower(device), "llvmpipe") && getenv(vectorWidthEnv) == "512" {
+		return fmt.Errorf("gpu: lavapipe crashes drawing windows at %s=512; use --vector-width native (or 256) in a process that opens a window", vectorWidthEnv)
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -91,46 +90,5 @@ func TestBreakdown(t *testing.T) {
 	}
 	if p := breakdown(a, 8, []train.KernelTime{{Label: "x", D: ms, Count: timestampsReserved - 1}}, 1); !p.Truncated {
 		t.Errorf("a step that used every timestamp is not marked truncated")
-	}
-}
-
-func TestApplyVectorWidth(t *testing.T) {
-	for _, c := range []struct {
-		flag, env string
-		avx512    bool
-		set, note string // set: the value written ("" none); note or error contains note
-		fails     bool
-	}{
-		{"auto", "", true, "512", "AVX-512", false},
-		{"auto", "", false, "", "", false},
-		{"auto", "256", true, "", "from the environment", false},
-		{"native", "", true, "", "", false},
-		{"256", "", true, "256", "--vector-width", false},
-		{"512", "512", false, "512", "--vector-width", false},
-		{"512", "256", true, "", "disagrees with LP_NATIVE_VECTOR_WIDTH=256", true},
-		{"wide", "", true, "", `--vector-width "wide"`, true},
-	} {
-		set := ""
-		setenv := func(k, v string) error {
-			if k != vectorWidthEnv {
-				return errors.New("wrong variable " + k)
-			}
-			set = v
-			return nil
-		}
-		getenv := func(k string) string {
-			if k == vectorWidthEnv {
-				return c.env
-			}
-			return ""
-		}
-		note, err := applyVectorWidth(c.flag, getenv, setenv, c.avx512)
-		msg := note
-		if err != nil {
-			msg = err.Error()
-		}
-		if (err != nil) != c.fails || set != c.set || !strings.Contains(msg, c.note) || (c.note == "" && msg != "") {
-			t.Errorf("--vector-width %s with env %q, avx512 %v: set %q, note %q, err %v", c.flag, c.env, c.avx512, set, note, err)
-		}
 	}
 }

@@ -36,19 +36,18 @@ Flags:
 
 // options are bench's flags.
 type options struct {
-	dev         gpu.Options
-	arch        string
-	batch       int
-	micro       int
-	size        int
-	classes     int
-	channels    int
-	steps       int
-	warmup      int
-	profile     bool
-	json        bool
-	vectorWidth string
-	seed        uint64
+	dev      gpu.Options
+	arch     string
+	batch    int
+	micro    int
+	size     int
+	classes  int
+	channels int
+	steps    int
+	warmup   int
+	profile  bool
+	json     bool
+	seed     uint64
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -65,7 +64,7 @@ var openDevice = func(o gpu.Options) (*gpu.Device, func(), error) {
 // run parses args, measures and writes the report to stdout (progress to stderr); it returns the
 // exit code: 0 done, 1 failed, 2 bad flags.
 func run(args []string, stdout, stderr io.Writer) int {
-	o := options{arch: "alexnet-tv", batch: 128, steps: 2, warmup: 1, profile: true, vectorWidth: "auto", seed: 1}
+	o := options{arch: "alexnet-tv", batch: 128, steps: 2, warmup: 1, profile: true, seed: 1}
 	fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
@@ -79,7 +78,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.warmup, "warmup", o.warmup, "untimed steps first (pipelines compile, caches fill)")
 	fs.BoolVar(&o.profile, "profile", o.profile, "per-kernel device times (timestamp after every command; --profile=false times the step alone)")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON instead of tables")
-	fs.StringVar(&o.vectorWidth, "vector-width", o.vectorWidth, "lavapipe's LP_NATIVE_VECTOR_WIDTH: auto (512 on AVX-512 CPUs unless the variable is set), 256, 512, or native (leave it alone)")
 	fs.Uint64Var(&o.seed, "seed", o.seed, "seed of the weights, data and dropout")
 	o.dev.RegisterFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -98,16 +96,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 2
 	}
-	_, avx512 := cpuInfo()
-	vwNote, err := applyVectorWidth(o.vectorWidth, os.Getenv, os.Setenv, avx512)
-	if err != nil {
-		fmt.Fprintln(stderr, "bench:", err)
-		return 2
-	}
-	if vwNote != "" {
-		fmt.Fprintln(stderr, "bench:", vwNote)
-	}
-
 	o.dev.AppName = "alexnet-bench"
 	d, closeDev, err := openDevice(o.dev)
 	if err != nil {
@@ -115,6 +103,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer closeDev()
+	if note := gpu.LavapipeNote(); note != "" {
+		fmt.Fprintln(stderr, "bench:", note)
+	}
 	fmt.Fprintf(stderr, "device: %s\n", d.Info)
 	lib, err := vk.New(d)
 	if err != nil {
@@ -127,7 +118,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench:", err)
 		return 1
 	}
-	rep.Settings.VectorWidthNote = vwNote
+	rep.Settings.VectorWidthNote = gpu.LavapipeNote()
 	rep.Settings.Validation = d.Validating()
 	if o.dev.Validation {
 		if msgs := d.Messages(); len(msgs) > 0 {

@@ -147,7 +147,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"--size", "32"}, 2, "only alexnet-small"},
 		{[]string{"--arch", "alexnet-small", "--size", "8"}, 2, "smaller than"},
 		{[]string{"--channels", "2"}, 2, "2 input channels"},
-		{[]string{"--vector-width", "384"}, 2, `--vector-width "384"`},
+		{[]string{"--vector-width", "384"}, 2, `invalid argument "384" for "--vector-width" flag: "384": want auto, 256, 512 or native`},
 		{[]string{"--vector-width", "native", "--arch", "alexnet-small"}, 1, "device opened"},
 	}
 	for _, c := range cases {

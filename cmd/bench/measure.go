@@ -66,10 +66,10 @@ func syntheticBatch(a train.Arch, n int, seed uint64) ([]float32, []int32) {
 func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Writer) (*Report, error) {
 	rep := &Report{Time: time.Now().UTC().Format(time.RFC3339), Device: deviceOf(d.Info)}
 	rep.Settings = Settings{Arch: a.Name, Batch: o.batch, Input: []int{a.In.C, a.In.H, a.In.W}, Classes: a.Classes,
-		Steps: o.steps, Warmup: o.warmup, Profile: o.profile, VectorWidth: o.vectorWidth, Seed: o.seed,
+		Steps: o.steps, Warmup: o.warmup, Profile: o.profile, VectorWidth: o.dev.VectorWidth, Seed: o.seed,
 		LR: lr, Momentum: momentum, WeightDecay: weightDecay, Env: map[string]string{},
 		GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUs: runtime.NumCPU()}
-	rep.Settings.CPUModel, _ = cpuInfo()
+	rep.Settings.CPUModel, _ = gpu.CPUInfo()
 	rep.Settings.Revision = revision()
 	for _, k := range envReported {
 		if v, ok := os.LookupEnv(k); ok {

@@ -60,6 +60,9 @@ func run() int {
 	fs.StringVar(&o.watch, "watch", "", "browse a checkpoint file, or a run directory following its newest checkpoint (no training)")
 	fs.IntVar(&o.width, "width", 1280, "initial window width in pixels")
 	fs.IntVar(&o.height, "height", 800, "initial window height in pixels")
+	// lavapipe draws windows only at its default vector width (gpu.wideGraphicsError), so the viewer
+	// trains at that width unless told otherwise.
+	o.dev.VectorWidth = "native"
 	o.dev.RegisterFlags(fs)
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {

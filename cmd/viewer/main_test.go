@@ -72,7 +72,15 @@ func runViewer(t *testing.T, env []string, args ...string) (int, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], args...)
-	cmd.Env = append(append(os.Environ(), mainEnv+"=1"), env...)
+	// The test process's device set lavapipe's vector width for compute (gpu.Open, --vector-width
+	// auto); the viewer picks its own (it draws a window), as it would when a person starts it.
+	var base []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "LP_NATIVE_VECTOR_WIDTH=") && !strings.HasPrefix(kv, "MESA_SHADER_CACHE_DIR=") {
+			base = append(base, kv)
+		}
+	}
+	cmd.Env = append(append(base, mainEnv+"=1"), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr, cmd.Stdout = &stderr, &stderr
 	err := cmd.Run()

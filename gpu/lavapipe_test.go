@@ -1,0 +1,94 @@
+package gpu
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestApplyVectorWidth(t *testing.T) {
+	for _, c := range []struct {
+		flag, env string
+		avx512    bool
+		set, note string // set: the value written ("" none); note or error contains note
+		fails     bool
+	}{
+		{"auto", "", true, "512", "AVX-512", false},
+		{"auto", "", false, "", "", false},
+		{"auto", "256", true, "", "from the environment", false},
+		{"native", "", true, "", "", false},
+		{"256", "", true, "256", "--vector-width", false},
+		{"512", "512", false, "512", "--vector-width", false},
+		{"512", "256", true, "", "disagrees with LP_NATIVE_VECTOR_WIDTH=256", true},
+		{"wide", "", true, "", `--vector-width "wide"`, true},
+	} {
+		set := ""
+		setenv := func(k, v string) error {
+			if k != vectorWidthEnv {
+				return errors.New("wrong variable " + k)
+			}
+			set = v
+			return nil
+		}
+		getenv := func(k string) string {
+			if k == vectorWidthEnv {
+				return c.env
+			}
+			return ""
+		}
+		note, err := applyVectorWidth(c.flag, getenv, setenv, c.avx512)
+		msg := note
+		if err != nil {
+			msg = err.Error()
+		}
+		if (err != nil) != c.fails || set != c.set || !strings.Contains(msg, c.note) || (c.note == "" && msg != "") {
+			t.Errorf("--vector-width %s with env %q, avx512 %v: set %q, note %q, err %v", c.flag, c.env, c.avx512, set, note, err)
+		}
+	}
+}
+
+// Each vector width gets its own Mesa shader cache (Mesa's cache would hand 256-bit code to a 512-bit
+// run); a directory or cache switch chosen by the user is left alone.
+func TestSeparateShaderCache(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want string // MESA_SHADER_CACHE_DIR set, "" for none
+	}{
+		{map[string]string{"LP_NATIVE_VECTOR_WIDTH": "512"}, "/c/alexnet-vk/mesa-lp512"},
+		{map[string]string{"LP_NATIVE_VECTOR_WIDTH": "256"}, "/c/alexnet-vk/mesa-lp256"},
+		{map[string]string{}, "/c/alexnet-vk/mesa-lpnative"},
+		{map[string]string{"LP_NATIVE_VECTOR_WIDTH": "512", "MESA_SHADER_CACHE_DIR": "/mine"}, ""},
+		{map[string]string{"MESA_SHADER_CACHE_DISABLE": "true"}, ""},
+	} {
+		got := ""
+		err := separateShaderCache("/c", func(k string) string { return c.env[k] }, func(k, v string) error {
+			if k != cacheDirEnv {
+				t.Fatalf("set %s", k)
+			}
+			got = v
+			return nil
+		})
+		if err != nil || got != c.want {
+			t.Errorf("env %v: set %q (err %v), want %q", c.env, got, err, c.want)
+		}
+	}
+}
+
+func TestWideGraphicsRefused(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			if k == vectorWidthEnv {
+				return v
+			}
+			return ""
+		}
+	}
+	if err := wideGraphicsError("llvmpipe (LLVM 15.0.6, 512 bits)", env("512")); err == nil || !strings.Contains(err.Error(), "--vector-width native") {
+		t.Errorf("lavapipe at 512: err = %v, want a refusal naming --vector-width", err)
+	}
+	for _, c := range []struct{ dev, w string }{{"llvmpipe (LLVM 15.0.6, 256 bits)", "256"}, {"llvmpipe", ""}, {"NVIDIA H100", "512"}} {
+		if err := wideGraphicsError(c.dev, env(c.w)); err != nil {
+			t.Errorf("%s at %q: %v", c.dev, c.w, err)
+		}
+	}
+}
