@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math"
 	"sync"
 	"testing"
@@ -60,13 +61,29 @@ func batchData(a Arch, n int, seed uint64) ([]float32, []int32) {
 // float32 on the device against float64, so they agree to about 1e-5 relative, growing slowly with
 // the steps; 2e-4 relative leaves margin while any wrong gradient is off by far more.
 func TestGPUMatchesCPU(t *testing.T) {
+	// Conv columns kept from forward to backward (the default), and recomputed.
+	for _, cm := range []int64{0, -1} {
+		t.Run(fmt.Sprintf("columns-memory=%d", cm), func(t *testing.T) { gpuMatchesCPU(t, cm) })
+	}
+}
+
+func gpuMatchesCPU(t *testing.T, columnsMemory int64) {
 	d, l := setup(t)
 	a := tiny()
-	n, err := NewNet(d, l, a, NetConfig{Batch: 4, MicroBatch: 2, Seed: 3, Dropout: -1})
+	n, err := NewNet(d, l, a, NetConfig{Batch: 4, MicroBatch: 2, Seed: 3, Dropout: -1, ColumnsMemory: columnsMemory})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer n.Free()
+	kept := 0
+	for _, c := range n.cols {
+		if c != nil {
+			kept++
+		}
+	}
+	if (columnsMemory == 0) != (kept == 2) {
+		t.Fatalf("ColumnsMemory %d: %d conv layers keep their columns", columnsMemory, kept)
+	}
 	const lr, mu, wd = 0.05, 0.9, 5e-4
 	n.SetHyper(lr, mu, wd)
 	c, err := NewCPUNet(n)

@@ -61,7 +61,11 @@ func (n *Net) forward(s *gpu.Seq, mb, m int, train bool) {
 		switch l.Kind {
 		case Conv:
 			w, b := n.paramRefs(n.w, i)
-			n.lib.Conv2DForward(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.scratch)
+			scratch := n.scratch
+			if n.cols[i] != nil { // columns kept for the backward pass
+				scratch = n.cols[i]
+			}
+			n.lib.Conv2DForward(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), scratch)
 		case Linear:
 			w, b := n.paramRefs(n.w, i)
 			n.lib.LinearForward(s, y, x, w, b, layers.Linear{N: m, In: in.Size(), Out: l.Out}, n.fusedReLU(i))
@@ -115,7 +119,11 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 		case Conv:
 			dw, db := n.paramRefs(n.g, i)
 			p := n.convGeom(i, in, m)
-			n.lib.Conv2DBackwardFilter(s, dw, db, dy, x, p, n.scratch)
+			if n.cols[i] != nil {
+				n.lib.Conv2DBackwardFilterFromCols(s, dw, db, dy, n.cols[i], p)
+			} else {
+				n.lib.Conv2DBackwardFilter(s, dw, db, dy, x, p, n.scratch)
+			}
 			if dx != nil {
 				w, _ := n.paramRefs(n.w, i)
 				n.lib.Conv2DBackwardData(s, dx, dy, w, p, n.scratch)

@@ -101,11 +101,37 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 // layers.Conv2DBackwardFilter.
 func (l *Lib) Conv2DBackwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
 	checkConv(p, x, dw, dy)
+	l.backwardFilter(s, dw, db, dy, x, p, scratch, false)
+}
+
+// ColumnsFit reports whether cols holds the column matrix of all p.N images at once: then
+// Conv2DForward leaves it there, for Conv2DBackwardFilterFromCols to use instead of recomputing it.
+func ColumnsFit(p layers.Conv2D, cols gpu.Arg) bool {
+	return gpu.Avail(cols) >= int64(p.N)*int64(ColFloats(p))*4
+}
+
+// Conv2DBackwardFilterFromCols is Conv2DBackwardFilter with the column matrix of x already in cols,
+// as a Conv2DForward with that scratch left it (ColumnsFit must hold): one im2col less per step.
+func (l *Lib) Conv2DBackwardFilterFromCols(s *gpu.Seq, dw, db, dy, cols gpu.Arg, p layers.Conv2D) {
+	if err := p.Validate(); err != nil {
+		panic("vk: " + err.Error())
+	}
+	mustFit("conv2d w/dw", dw, p.K*p.C/p.Groups*p.R*p.S)
+	mustFit("conv2d y/dy", dy, p.N*p.K*p.OutH()*p.OutW())
+	if !ColumnsFit(p, cols) {
+		panic(fmt.Sprintf("vk: conv2d columns buffer of %d bytes does not hold %d images' columns", gpu.Avail(cols), p.N))
+	}
+	l.backwardFilter(s, dw, db, dy, nil, p, cols, true)
+}
+
+func (l *Lib) backwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D, scratch gpu.Arg, haveCols bool) {
 	ohw, g, kg, qg := convDims(p)
 	nc := chunk(p, scratch)
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
-		l.im2col(s, scratch, x, p, n0, m)
+		if !haveCols {
+			l.im2col(s, scratch, x, p, n0, m)
+		}
 		gm := Gemm{M: kg, N: qg, ND: qg, K1: m, K2: ohw, Z: g,
 			SAm: ohw, SAk1: p.K * ohw, SAk2: 1, SAz: kg * ohw,
 			SBk1: ohw, SBk2: 1, SBn2: m * ohw, SBz: qg * m * ohw,

@@ -143,3 +143,39 @@ func TestIm2colCol2im(t *testing.T) {
 		compare(t, tc.name+" col2im", tdx.floats(), wantDx, 1e-5, 1e-5, []int{p.N, p.C, p.H, p.W})
 	}
 }
+
+// Conv2DBackwardFilterFromCols, on the columns a forward pass left in its scratch, gives exactly
+// what Conv2DBackwardFilter gives recomputing them; a buffer too small for all images is refused.
+func TestConv2DBackwardFilterFromCols(t *testing.T) {
+	d, l := setup(t)
+	for _, tc := range convShapes {
+		p := tc.p
+		ny := p.N * p.K * p.OutH() * p.OutW()
+		nw := p.K * p.C / p.Groups * p.R * p.S
+		x, w, dy := layerstest.Rand(p.N*p.C*p.H*p.W, 11), layerstest.Rand(nw, 12), layerstest.Rand(ny, 13)
+		dw0, db0 := layerstest.Rand(nw, 14), layerstest.Rand(p.K, 15)
+		tx, tw, tdy, ty := in(t, d, x), in(t, d, w), in(t, d, dy), out(t, d, ny)
+		dwA, dbA, dwB, dbB := in(t, d, dw0), in(t, d, db0), in(t, d, dw0), in(t, d, db0)
+		cols, err := d.NewBuffer("cols", int64(p.N*ColFloats(p))*4, gpu.DeviceMemory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The same chunking (all images at once), so the same sums in the same order.
+		scratch, err := d.NewBuffer("scratch", int64(p.N*ColFloats(p))*4, gpu.DeviceMemory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ColumnsFit(p, cols) || (p.N > 1 && ColumnsFit(p, gpu.Offset(cols, 4))) {
+			t.Fatalf("%s: ColumnsFit wrong", tc.name)
+		}
+		record(t, d, func(s *gpu.Seq) {
+			l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), nil, p, false, cols)
+			l.Conv2DBackwardFilterFromCols(s, dwA.Arg(), dbA.Arg(), tdy.Arg(), cols, p)
+			l.Conv2DBackwardFilter(s, dwB.Arg(), dbB.Arg(), tdy.Arg(), tx.Arg(), p, scratch)
+		})
+		compare(t, tc.name+" dw", dwA.floats(), dwB.floats(), 0, 0, nil)
+		compare(t, tc.name+" db", dbA.floats(), dbB.floats(), 0, 0, nil)
+		cols.Free()
+		scratch.Free()
+	}
+}
