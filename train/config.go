@@ -29,7 +29,7 @@ type Config struct {
 	DecayBiases bool
 	Dropout     float64 // < 0: the architecture's
 	NoAugment   bool
-	Schedule    string // "paper", "step:E1,E2,…" (divide by 10 at those epochs) or "const"
+	Schedule    string // "paper", "step:E1,E2,…" (divide by 10 at those epochs), "linear" (to zero at the end) or "const"
 	Patience    int    // paper schedule: evaluations without improvement before dividing lr
 	Seed        uint64
 
@@ -64,7 +64,7 @@ type schedule struct {
 
 func parseSchedule(s string) (schedule, error) {
 	switch {
-	case s == "paper" || s == "const":
+	case s == "paper" || s == "const" || s == "linear":
 		return schedule{kind: s}, nil
 	case strings.HasPrefix(s, "step:"):
 		sc := schedule{kind: "step"}
@@ -77,7 +77,7 @@ func parseSchedule(s string) (schedule, error) {
 		}
 		return sc, nil
 	}
-	return schedule{}, fmt.Errorf("--lr-schedule %q: want paper (÷10 when validation error stops improving, at most 3 times), step:E1,E2,… (÷10 at those epochs) or const", s)
+	return schedule{}, fmt.Errorf("--lr-schedule %q: want paper (÷10 when validation error stops improving, at most 3 times), step:E1,E2,… (÷10 at those epochs), linear (falling to 0 over the run) or const", s)
 }
 
 // validate checks the numeric flags.

@@ -26,7 +26,7 @@ func RegisterFlags(fs *pflag.FlagSet, c *Config) {
 	fs.VarPF(notBool{&c.DecayBiases}, "no-bias-decay", "", "do not decay biases").NoOptDefVal = "true"
 	fs.Float64Var(&c.Dropout, "dropout", c.Dropout, "dropout probability for every dropout layer (-1: the architecture's, 0.5)")
 	fs.BoolVar(&c.NoAugment, "no-augment", c.NoAugment, "no random crops, flips or colour noise")
-	fs.StringVar(&c.Schedule, "lr-schedule", c.Schedule, "paper (÷10 when test error stops improving, ≤3 times), step:E1,E2,… or const")
+	fs.StringVar(&c.Schedule, "lr-schedule", c.Schedule, "paper (÷10 when test error stops improving, ≤3 times), step:E1,E2,…, linear (to 0 at the end) or const")
 	fs.IntVar(&c.Patience, "patience", c.Patience, "paper schedule: evaluations without improvement before ÷10")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of initialisation, data order, augmentation and dropout")
 	fs.StringVar(&c.Out, "out", c.Out, "run directory (checkpoints, metrics.csv, PNGs)")

@@ -293,23 +293,41 @@ func (t *Trainer) endEpoch(win *window) error {
 	return nil
 }
 
-// stepSchedule applies a step schedule after each update: lr is the base divided by 10 for every
-// milestone (in epochs, fractions allowed) the run has passed.
+// stepSchedule applies a step-driven schedule before each update. step: lr is the base divided by 10
+// for every milestone (in epochs, fractions allowed) the run has passed. linear: lr falls in a
+// straight line from the base to zero over the run's updates (the last one uses base/total).
 func (t *Trainer) stepSchedule(perEpoch int) {
-	if t.sched.kind != "step" {
-		return
-	}
 	lr := t.Cfg.LR
-	for _, e := range t.sched.milestones {
-		if float64(t.State.Step) >= e*float64(perEpoch) {
-			lr /= 10
+	switch t.sched.kind {
+	case "step":
+		for _, e := range t.sched.milestones {
+			if float64(t.State.Step) >= e*float64(perEpoch) {
+				lr /= 10
+			}
 		}
+	case "linear":
+		total := t.totalSteps(perEpoch)
+		lr = t.Cfg.LR * float64(max(total-int(t.State.Step), 1)) / float64(total)
+	default:
+		return
 	}
 	if lr != t.State.LR {
 		t.State.LR = lr
 		t.Net.SetHyper(lr, t.Cfg.Momentum, t.Cfg.WeightDecay)
-		t.logf("step %d: learning rate %g (step schedule)", t.State.Step, lr)
+		if t.sched.kind == "step" {
+			t.logf("step %d: learning rate %g (step schedule)", t.State.Step, lr)
+		}
 	}
+}
+
+// totalSteps is how many updates the run makes in all: --steps, or --epochs of perEpoch, or the
+// smaller where both are given.
+func (t *Trainer) totalSteps(perEpoch int) int {
+	n := t.Cfg.Epochs * perEpoch
+	if t.Cfg.Steps > 0 && (n == 0 || t.Cfg.Steps < n) {
+		n = t.Cfg.Steps
+	}
+	return max(n, 1)
 }
 
 func (t *Trainer) evaluateAndCheckpoint(win *window) error {

@@ -182,3 +182,36 @@ func TestTrainerErrors(t *testing.T) {
 		}
 	}
 }
+
+// --lr-schedule linear: each update uses base·(total − step)/total, so the lr falls in a straight
+// line to base/total at the last of the run's updates.
+func TestLinearSchedule(t *testing.T) {
+	dir := t.TempDir()
+	writeIDX(t, dir, 128, 32)
+	c := smallConfig(t, dir)
+	c.Schedule, c.LR = "linear", 0.08
+	d, l := setup(t)
+	c.Steps, c.Epochs = 4, 0
+	tr, err := NewTrainer(d, l, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	var lrs []float64
+	tr.Hooks.Step = func(tr *Trainer, _ StepStats) { lrs = append(lrs, tr.State.LR) }
+	tr.Hooks.Log = func(string, ...any) {}
+	if err := tr.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The hook runs after update k and sees the lr of update k+1 (the first used 0.08); after the
+	// last update the rate stays at base/total.
+	want := []float64{0.06, 0.04, 0.02, 0.02}
+	if len(lrs) != len(want) {
+		t.Fatalf("lr per update %v, want %v", lrs, want)
+	}
+	for i := range want {
+		if math.Abs(lrs[i]-want[i]) > 1e-12 {
+			t.Fatalf("lr per update %v, want %v", lrs, want)
+		}
+	}
+}

@@ -60,7 +60,7 @@ func run() int {
 	nodecayBias := fs.Bool("no-bias-decay", false, "do not decay biases")
 	fs.Float64Var(&c.Dropout, "dropout", c.Dropout, "dropout probability for every dropout layer (-1: the architecture's, 0.5)")
 	fs.BoolVar(&c.NoAugment, "no-augment", false, "no random crops, flips or colour noise")
-	fs.StringVar(&c.Schedule, "lr-schedule", c.Schedule, "paper (÷10 when test error stops improving, ≤3 times), step:E1,E2,… (÷10 at those epochs, fractions allowed) or const")
+	fs.StringVar(&c.Schedule, "lr-schedule", c.Schedule, "paper (÷10 when test error stops improving, ≤3 times), step:E1,E2,… (÷10 at those epochs, fractions allowed), linear (falling to 0 over the run) or const")
 	fs.IntVar(&c.Patience, "patience", c.Patience, "paper schedule: evaluations without improvement before ÷10")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of initialisation, data order, augmentation and dropout")
 	fs.StringVar(&c.Out, "out", c.Out, "run directory (checkpoints, metrics.csv, PNGs)")
