@@ -99,6 +99,21 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 		name, cols = kGemmNarrow, gemmNarrowTN
 	}
 	splits := max(g.Splits, 1)
+	if kc := g.kBlock(cols); kc < g.K2 {
+		// k in blocks of kc: the first block writes C (with the bias, or adding to C when
+		// accumulating), later ones add to it, the last applies ReLU.
+		for k0 := 0; k0 < g.K2; k0 += kc {
+			gk := g
+			gk.K2 = min(kc, g.K2-k0)
+			gk.Accumulate = g.Accumulate || k0 > 0
+			gk.ReLU = g.ReLU && k0+kc >= g.K2
+			if k0 > 0 {
+				gk.Bias = NoBias
+			}
+			l.Gemm(s, c, gpu.Offset(a, int64(k0*g.SAk2)*4), gpu.Offset(b, int64(k0*g.SBk2)*4), bias, gk)
+		}
+		return
+	}
 	out, outSplit := c, 0
 	if splits > 1 {
 		if g.Bias != NoBias || g.ReLU {
@@ -114,6 +129,21 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 	if splits > 1 {
 		l.dispatch1D(s, kGemmReduce, outSplit, 256, args(c, out), outSplit, splits, g.Accumulate)
 	}
+}
+
+// panelBytes bounds the B panel (a workgroup's columns × the k range) that one gemm dispatch
+// streams: every row tile of a column block reads the same panel, which should stay in a CPU core's
+// L2 cache between them. Products with a longer k run as several accumulating dispatches.
+var panelBytes = 512 << 10
+
+// kBlock returns the k2 range per dispatch for a tile of cols columns: all of K2, or less when the
+// panel would pass panelBytes (single-pass products only: K1 == 1, no split-K).
+func (g Gemm) kBlock(cols int) int {
+	if g.K1 > 1 || g.Splits > 1 || cols*g.K2*4 <= panelBytes {
+		return g.K2
+	}
+	n := gpu.DivUp(cols*g.K2*4, panelBytes)
+	return gpu.DivUp(g.K2, n) // n even blocks
 }
 
 // SplitsFor returns a split-K factor that gives a product at least about 16 workgroups (two
