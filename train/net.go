@@ -46,7 +46,7 @@ type Net struct {
 	aux       []*gpu.Buffer // lrn scale or maxpool argmax per layer
 	scratch   *gpu.Buffer
 	cols      []*gpu.Buffer // per conv layer whose columns are kept from forward to backward, else nil
-	input     *gpu.Buffer // Batch samples
+	input     *gpu.Buffer   // Batch samples
 	labels    *gpu.Buffer
 	loss      *gpu.Buffer
 	hits      *gpu.Buffer
@@ -140,18 +140,21 @@ func (n *Net) slotSizes() []int {
 	return sz
 }
 
+// colFloats returns one image's column floats of layer i (0 for a layer that is not a conv).
+func (n *Net) colFloats(i int) int {
+	if n.Arch.Layers[i].Kind != Conv {
+		return 0
+	}
+	return vk.ColFloats(n.convGeom(i, n.inShape(i), 1))
+}
+
 // scratchFloats returns the conv column scratch for m samples: one image's columns of the largest
 // layer at least, all m images' columns at most, capped at 64 MiB.
 func (n *Net) scratchFloats(m int) int {
 	most, one := 0, 0
-	in := n.Arch.In
-	for i, l := range n.Arch.Layers {
-		if l.Kind == Conv {
-			c := n.convGeom(i, in, 1)
-			one = max(one, vk.ColFloats(c))
-			most = max(most, m*vk.ColFloats(c))
-		}
-		in = n.Shapes[i]
+	for i := range n.Arch.Layers {
+		one = max(one, n.colFloats(i))
+		most = max(most, m*n.colFloats(i))
 	}
 	return max(one, min(most, 16<<20))
 }
@@ -161,21 +164,16 @@ func (n *Net) scratchFloats(m int) int {
 // Cfg.ColumnsMemory. Keeping them saves about a tenth of alexnet-small's training step.
 func (n *Net) keepCols(m int) []int {
 	keep := make([]int, len(n.Arch.Layers))
-	keptColsBytes := n.Cfg.ColumnsMemory
-	if keptColsBytes == 0 {
-		keptColsBytes = 128 << 20
+	budget := n.Cfg.ColumnsMemory
+	if budget == 0 {
+		budget = 128 << 20
 	}
 	total := int64(0)
-	in := n.Arch.In
-	for i, l := range n.Arch.Layers {
-		if l.Kind == Conv {
-			f := m * vk.ColFloats(n.convGeom(i, in, 1))
-			if (total+int64(f))*4 <= keptColsBytes {
-				keep[i] = f
-				total += int64(f)
-			}
+	for i := range n.Arch.Layers {
+		if f := int64(m * n.colFloats(i)); f > 0 && (total+f)*4 <= budget {
+			keep[i] = int(f)
+			total += f
 		}
-		in = n.Shapes[i]
 	}
 	return keep
 }
