@@ -1,7 +1,6 @@
 package gpu
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/spf13/pflag"
@@ -23,8 +22,8 @@ type vectorWidth string
 func (v *vectorWidth) String() string { return string(*v) }
 func (v *vectorWidth) Type() string   { return "string" }
 func (v *vectorWidth) Set(s string) error {
-	if !slices.Contains([]string{"auto", "256", "512", "native"}, s) {
-		return fmt.Errorf("%q: want auto, 256, 512 or native", s)
+	if !slices.Contains(vectorWidths, s) {
+		return badVectorWidth(s)
 	}
 	*v = vectorWidth(s)
 	return nil

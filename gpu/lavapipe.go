@@ -65,6 +65,11 @@ func separateShaderCache(base string, getenv func(string) string, setenv func(st
 	return setenv(cacheDirEnv, filepath.Join(base, "alexnet-vk", "mesa-lp"+w))
 }
 
+// vectorWidths are the values of --vector-width.
+var vectorWidths = []string{"auto", "256", "512", "native"}
+
+func badVectorWidth(s string) error { return fmt.Errorf("%q: want auto, 256, 512 or native", s) }
+
 // applyVectorWidth sets LP_NATIVE_VECTOR_WIDTH as --vector-width asks, before Vulkan starts, and
 // returns a note saying what it did. A value already in the environment always wins: "auto" leaves
 // it alone, and an explicit width that disagrees with it is an error rather than a silent choice.
@@ -93,7 +98,7 @@ func applyVectorWidth(flag string, getenv func(string) string, setenv func(strin
 		}
 		return fmt.Sprintf("%s=%s (--vector-width)", vectorWidthEnv, flag), nil
 	}
-	return "", fmt.Errorf("--vector-width %q: want auto, 256, 512 or native", flag)
+	return "", fmt.Errorf("--vector-width %w", badVectorWidth(flag))
 }
 
 // CPUInfo returns the CPU's model name and whether it has AVX-512F, from /proc/cpuinfo (empty and

@@ -43,10 +43,15 @@ func mustFit(what string, a gpu.Arg, floats int) {
 }
 
 func checkConv(p layers.Conv2D, x, w, y gpu.Arg) {
+	checkConvWY(p, w, y)
+	mustFit("conv2d x/dx", x, p.N*p.C*p.H*p.W)
+}
+
+// checkConvWY checks the geometry and the weight and output (or their gradients') buffers.
+func checkConvWY(p layers.Conv2D, w, y gpu.Arg) {
 	if err := p.Validate(); err != nil {
 		panic("vk: " + err.Error())
 	}
-	mustFit("conv2d x/dx", x, p.N*p.C*p.H*p.W)
 	mustFit("conv2d w/dw", w, p.K*p.C/p.Groups*p.R*p.S)
 	mustFit("conv2d y/dy", y, p.N*p.K*p.OutH()*p.OutW())
 }
@@ -113,11 +118,7 @@ func ColumnsFit(p layers.Conv2D, cols gpu.Arg) bool {
 // Conv2DBackwardFilterFromCols is Conv2DBackwardFilter with the column matrix of x already in cols,
 // as a Conv2DForward with that scratch left it (ColumnsFit must hold): one im2col less per step.
 func (l *Lib) Conv2DBackwardFilterFromCols(s *gpu.Seq, dw, db, dy, cols gpu.Arg, p layers.Conv2D) {
-	if err := p.Validate(); err != nil {
-		panic("vk: " + err.Error())
-	}
-	mustFit("conv2d w/dw", dw, p.K*p.C/p.Groups*p.R*p.S)
-	mustFit("conv2d y/dy", dy, p.N*p.K*p.OutH()*p.OutW())
+	checkConvWY(p, dw, dy)
 	if !ColumnsFit(p, cols) {
 		panic(fmt.Sprintf("vk: conv2d columns buffer of %d bytes does not hold %d images' columns", gpu.Avail(cols), p.N))
 	}
