@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -99,6 +100,40 @@ func applyVectorWidth(flag string, getenv func(string) string, setenv func(strin
 		return fmt.Sprintf("%s=%s (--vector-width)", vectorWidthEnv, flag), nil
 	}
 	return "", fmt.Errorf("--vector-width %w", badVectorWidth(flag))
+}
+
+// CPUL2Bytes returns the size of one core's level-2 cache from Linux's sysfs
+// (/sys/devices/system/cpu/cpu0/cache/index*/), or 0 where it cannot tell.
+func CPUL2Bytes() int {
+	dirs, _ := filepath.Glob("/sys/devices/system/cpu/cpu0/cache/index*")
+	for _, d := range dirs {
+		level, _ := os.ReadFile(filepath.Join(d, "level"))
+		typ, _ := os.ReadFile(filepath.Join(d, "type"))
+		size, _ := os.ReadFile(filepath.Join(d, "size"))
+		if strings.TrimSpace(string(level)) != "2" || strings.TrimSpace(string(typ)) == "Instruction" {
+			continue
+		}
+		if n, ok := parseCacheSize(strings.TrimSpace(string(size))); ok {
+			return n
+		}
+	}
+	return 0
+}
+
+// parseCacheSize reads sysfs's cache sizes: "2048K", "1M", or a plain byte count.
+func parseCacheSize(s string) (int, bool) {
+	mult := 1
+	switch {
+	case strings.HasSuffix(s, "K"):
+		s, mult = strings.TrimSuffix(s, "K"), 1<<10
+	case strings.HasSuffix(s, "M"):
+		s, mult = strings.TrimSuffix(s, "M"), 1<<20
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, false
+	}
+	return n * mult, true
 }
 
 // CPUInfo returns the CPU's model name and whether it has AVX-512F, from /proc/cpuinfo (empty and

@@ -92,3 +92,16 @@ func TestWideGraphicsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCacheSize(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{{"2048K", 2 << 20, true}, {"1M", 1 << 20, true}, {"262144", 256 << 10, true}, {"", 0, false}, {"K", 0, false}, {"-1K", 0, false}, {"2.5M", 0, false}} {
+		got, ok := parseCacheSize(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("parseCacheSize(%q) = %d, %v; want %d, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -19,8 +19,8 @@ layout(push_constant, std430) uniform PC {
 const uint TM = 16, WG = 64;
 
 void main() {
-	uint col0 = gl_WorkGroupID.x * (WG * TN);
-	uint row0 = gl_WorkGroupID.y * TM;
+	uint row0 = gl_WorkGroupID.x * TM;
+	uint col0 = gl_WorkGroupID.y * (WG * TN);
 	uint split = gl_WorkGroupID.z % pc.splits;
 	uint z = gl_WorkGroupID.z / pc.splits;
 	uint k1lo = split * pc.K1 / pc.splits, k1hi = (split + 1) * pc.K1 / pc.splits;

@@ -1,7 +1,8 @@
 #version 460
-// im2col: col[q][n·OH·OW + p] = x[n, c, oh·stride − pad + r, ow·stride − pad + s] (0 outside the
-// image), q = (c·R + r)·S + s, p = oh·OW + ow, for the N images of a chunk: each row q holds the
-// chunk's positions contiguously, so the gemm reads it as one long row.
+// im2col: col[n][q][p] = x[n, c, oh·stride − pad + r, ow·stride − pad + s] (0 outside the image),
+// q = (c·R + r)·S + s, p = oh·OW + ow, for the N images of a chunk: image by image, so that the gemm
+// walks k through one image's contiguous C·R·S × OH·OW block (rows OH·OW apart, prefetch- and
+// TLB-friendly) rather than rows N·OH·OW apart.
 // One invocation per (n, q, oh) row, looping over ow. Dispatch: Fold(ceil(N·C·R·S·OH / 64)).
 // CPU reference: im2colRef in layers/vk/conv2d.go.
 #include "common.glsl"
@@ -19,7 +20,7 @@ void main() {
 	uint q = nq % Q, n = nq / Q;
 	uint s = q % pc.S, r = (q / pc.S) % pc.R, c = q / (pc.R * pc.S);
 	int h = int(oh * pc.stride + r) - int(pc.pad);
-	uint dst = ((q * pc.N + n) * pc.OH + oh) * pc.OW;
+	uint dst = row * pc.OW; // ((n·Q + q)·OH + oh)·OW
 	if (h < 0 || h >= int(pc.H)) {
 		for (uint ow = 0; ow < pc.OW; ow++) pc.col.v[dst + ow] = 0.0;
 		return;

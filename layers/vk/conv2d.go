@@ -56,7 +56,8 @@ func checkConvWY(p layers.Conv2D, w, y gpu.Arg) {
 	mustFit("conv2d y/dy", y, p.N*p.K*p.OutH()*p.OutW())
 }
 
-// im2col records col[q][n·OH·OW + p] for images [n0, n0+nc) of x.
+// im2col records col[n][q][p] (q = (c·R + r)·S + s, p = oh·OW + ow) for images [n0, n0+nc) of x:
+// image by image, so a gemm walking k reads one image's rows OH·OW apart (see im2col.comp).
 func (l *Lib) im2col(s *gpu.Seq, col, x gpu.Arg, p layers.Conv2D, n0, nc int) {
 	oh, ow := p.OutH(), p.OutW()
 	xs := gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4)
@@ -74,7 +75,7 @@ func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, rel
 		l.im2col(s, scratch, x, p, n0, m)
 		gm := Gemm{M: kg, N: m * ohw, ND: ohw, K1: 1, K2: qg, Z: g,
 			SAm: qg, SAk2: 1, SAz: kg * qg,
-			SBk2: m * ohw, SBn1: ohw, SBn2: 1, SBz: qg * m * ohw,
+			SBk2: ohw, SBn1: p.C * p.R * p.S * ohw, SBn2: 1, SBz: qg * ohw,
 			SCm: ohw, SCn1: p.K * ohw, SCn2: 1, SCz: kg * ohw,
 			ReLU: relu}
 		if b != nil {
@@ -135,7 +136,7 @@ func (l *Lib) backwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D,
 		}
 		gm := Gemm{M: kg, N: qg, ND: qg, K1: m, K2: ohw, Z: g,
 			SAm: ohw, SAk1: p.K * ohw, SAk2: 1, SAz: kg * ohw,
-			SBk1: ohw, SBk2: 1, SBn2: m * ohw, SBz: qg * m * ohw,
+			SBk1: p.C * p.R * p.S * ohw, SBk2: 1, SBn2: ohw, SBz: qg * ohw,
 			SCm: qg, SCn2: 1, SCz: kg * qg,
 			Accumulate: true}
 		gm.Splits = SplitsFor(gm)
@@ -152,7 +153,7 @@ func (l *Lib) biasGrad(s *gpu.Seq, db, dy gpu.Arg, k, n, p, sN, sK int) {
 	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), args(db, dy), k, n, p, sN, sK)
 }
 
-// im2colRef is the CPU reference of im2col: col[(c·R+r)·S+s][n·OH·OW + oh·OW+ow] = x[n, c, oh·stride−pad+r, ow·stride−pad+s].
+// im2colRef is the CPU reference of im2col: col[n][(c·R+r)·S+s][oh·OW+ow] = x[n, c, oh·stride−pad+r, ow·stride−pad+s].
 func im2colRef(col, x []float32, p layers.Conv2D) {
 	oh, ow := p.OutH(), p.OutW()
 	for n := 0; n < p.N; n++ {
@@ -167,7 +168,7 @@ func im2colRef(col, x []float32, p layers.Conv2D) {
 							if h >= 0 && h < p.H && w >= 0 && w < p.W {
 								v = x[((n*p.C+c)*p.H+h)*p.W+w]
 							}
-							col[(q*p.N+n)*oh*ow+i*ow+j] = v
+							col[(n*p.C*p.R*p.S+q)*oh*ow+i*ow+j] = v
 						}
 					}
 				}

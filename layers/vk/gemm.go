@@ -99,7 +99,7 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 		name, cols = kGemmNarrow, gemmNarrowTN
 	}
 	splits := max(g.Splits, 1)
-	if kc := g.kBlock(cols); kc < g.K2 {
+	if kc := g.kBlock(cols, l.Panel); kc < g.K2 {
 		// k in blocks of kc: the first block writes C (with the bias, or adding to C when
 		// accumulating), later ones add to it, the last applies ReLU.
 		for k0 := 0; k0 < g.K2; k0 += kc {
@@ -122,7 +122,7 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 		_, _, outSplit, _ = g.span()
 		out = l.partials(splits * outSplit)
 	}
-	grid := gpu.Grid{X: gpu.DivUp(g.N, cols), Y: gpu.DivUp(g.M, gemmTM), Z: g.Z * splits}
+	grid := gpu.Grid{X: gpu.DivUp(g.M, gemmTM), Y: gpu.DivUp(g.N, cols), Z: g.Z * splits}
 	s.Dispatch(l.kernel(name), grid, args(out, a, b, bias),
 		g.M, g.N, g.K1, g.K2, g.ND, g.SAm, g.SAk1, g.SAk2, g.SBk1, g.SBk2, g.SBn1, g.SBn2,
 		g.SCm, g.SCn1, g.SCn2, g.SAz, g.SBz, g.SCz, g.SBiasZ, g.flags(), splits, outSplit)
@@ -131,18 +131,17 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 	}
 }
 
-// panelBytes bounds the B panel (a workgroup's columns × the k range) that one gemm dispatch
-// streams: every row tile of a column block reads the same panel, which should stay in a CPU core's
-// L2 cache between them. Products with a longer k run as several accumulating dispatches.
-var panelBytes = 512 << 10
+// DefaultPanel is Lib.Panel on a CPU device whose L2 size is unknown.
+const DefaultPanel = 1 << 20
 
 // kBlock returns the k2 range per dispatch for a tile of cols columns: all of K2, or less when the
-// panel would pass panelBytes (single-pass products only: K1 == 1, no split-K).
-func (g Gemm) kBlock(cols int) int {
-	if g.K1 > 1 || g.Splits > 1 || cols*g.K2*4 <= panelBytes {
+// B panel (cols columns × the k range) would pass panel bytes; single-pass products only (K1 == 1,
+// no split-K), and never when panel is 0.
+func (g Gemm) kBlock(cols, panel int) int {
+	if panel <= 0 || g.K1 > 1 || g.Splits > 1 || cols*g.K2*4 <= panel {
 		return g.K2
 	}
-	n := gpu.DivUp(cols*g.K2*4, panelBytes)
+	n := gpu.DivUp(cols*g.K2*4, panel)
 	return gpu.DivUp(g.K2, n) // n even blocks
 }
 

@@ -69,17 +69,19 @@ func TestGemmShapes(t *testing.T) {
 	sw.SAm, sw.SAz = 35, 0
 	sw.Splits = 4
 	cases = append(cases, sw)
-	// Long k runs as several dispatches (panelBytes): the bias goes in once, ReLU on the last, and
-	// an accumulating product adds C once.
+	// Long k runs as several dispatches (Lib.Panel, 512 KiB here): the bias goes in once, ReLU on
+	// the last, and an accumulating product adds C once.
 	kb := plainGemm(20, 600, 301, 1)
 	kb.Bias, kb.SBiasZ, kb.ReLU = RowBias, 20, true
 	cases = append(cases, kb)
 	kc := plainGemm(9, 530, 517, 2)
 	kc.Bias, kc.SBiasZ, kc.Accumulate = ColBias, 530, true
 	cases = append(cases, kc)
+	defer func(p int) { l.Panel = p }(l.Panel)
+	l.Panel = 512 << 10
 	for _, g := range cases[len(cases)-2:] {
-		if g.kBlock(gemmTN) >= g.K2 {
-			t.Fatalf("the long-k cases no longer split: kBlock %d of %d", g.kBlock(gemmTN), g.K2)
+		if g.kBlock(gemmTN, l.Panel) >= g.K2 {
+			t.Fatalf("the long-k cases no longer split: kBlock %d of %d", g.kBlock(gemmTN, l.Panel), g.K2)
 		}
 	}
 	for i, g := range cases {

@@ -31,8 +31,14 @@ func register(name string, scalars int, bufs ...gpu.Access) string {
 // Lib holds the compiled kernels of every layer on one device. Creating it compiles every pipeline
 // up front, so no JIT compilation happens in the middle of a training step.
 type Lib struct {
-	Dev   *gpu.Device
-	k     map[string]*gpu.Kernel
+	Dev *gpu.Device
+	k   map[string]*gpu.Kernel
+	// Panel bounds the bytes of B (a workgroup's columns × the k range) that one gemm dispatch
+	// streams: the row tiles of a column block run one after another (the grid's fastest
+	// dimension) and share that panel, which should stay in a CPU core's L2 cache between them.
+	// Longer products run as several accumulating dispatches. New sets it to the L2 size on CPU
+	// devices (lavapipe; DefaultPanel when unknown) and to 0, no blocking, on GPUs.
+	Panel int
 	part  *gpu.Buffer   // split-K partial products (see Gemm)
 	owned []*gpu.Buffer // scratch buffers freed with the Lib
 }
@@ -40,6 +46,12 @@ type Lib struct {
 // New compiles every registered kernel on d.
 func New(d *gpu.Device) (*Lib, error) {
 	l := &Lib{Dev: d, k: map[string]*gpu.Kernel{}}
+	if d.Info.IsCPU() {
+		l.Panel = gpu.CPUL2Bytes()
+		if l.Panel == 0 {
+			l.Panel = DefaultPanel
+		}
+	}
 	names := make([]string, 0, len(registry))
 	for n := range registry {
 		names = append(names, n)
