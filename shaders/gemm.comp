@@ -8,6 +8,7 @@
 //       (+ C if flags&1: accumulate) then max(v, 0) if flags&8; C = v.
 // Each workgroup computes TM rows × 64·TN columns; lane l owns columns l + 64·t. Lanes 0..7 of each
 // subgroup load 8 rows of A and subgroupBroadcast shares them (needs subgroups of at least 8).
-// Dispatch: (ceil(N/(64·TN)), ceil(M/16), Z·splits); TN = 8 here (gemm_narrow: 1, for N ≤ 64). CPU reference: gemmRef in layers/vk/gemm.go.
+// Dispatch: (ceil(M/16), ceil(N/(64·TN)), Z·splits): x, which lavapipe walks fastest, is the row tile,
+// so the row tiles sharing a column block's B panel run back to back; TN = 8 here (gemm_narrow: 1, for N ≤ 64). CPU reference: gemmRef in layers/vk/gemm.go.
 #define TN 8
 #include "gemm.glsl"
