@@ -1,6 +1,6 @@
 #version 460
 // col2im: dx[n, c, h, w] = Σ over (r, s, oh, ow) with oh·stride − pad + r = h and ow·stride − pad + s = w
-// of dcol[(c·R + r)·S + s][n·OH·OW + oh·OW + ow] (im2col's layout); dx is overwritten. A gather over the columns that read
+// of dcol[n][(c·R + r)·S + s][oh·OW + ow] (im2col's layout); dx is overwritten. A gather over the columns that read
 // each input element (no atomics): oh runs over ceil((h + pad − R + 1)/stride) .. floor((h + pad)/stride).
 // One invocation per element of dx. Dispatch: Fold(ceil(N·C·H·W / 64)). CPU reference: col2imRef.
 #include "common.glsl"
@@ -20,14 +20,13 @@ void main() {
 	int oh0 = max(0, (hp - int(pc.R) + st) / st), oh1 = min(int(pc.OH) - 1, hp / st);
 	int ow0 = max(0, (wp - int(pc.S) + st) / st), ow1 = min(int(pc.OW) - 1, wp / st);
 	uint ohw = pc.OH * pc.OW;
-	uint rowLen = pc.N * ohw;
-	uint base = c * pc.R * pc.S * rowLen + n * ohw;
+	uint base = (n * pc.C + c) * pc.R * pc.S * ohw;
 	float sum = 0.0;
 	for (int oh = oh0; oh <= oh1; oh++) {
 		uint r = uint(hp - oh * st);
 		for (int ow = ow0; ow <= ow1; ow++) {
 			uint s = uint(wp - ow * st);
-			sum += pc.dcol.v[base + (r * pc.S + s) * rowLen + uint(oh) * pc.OW + uint(ow)];
+			sum += pc.dcol.v[base + (r * pc.S + s) * ohw + uint(oh) * pc.OW + uint(ow)];
 		}
 	}
 	pc.dx.v[i] = sum;

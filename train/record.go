@@ -61,11 +61,11 @@ func (n *Net) forward(s *gpu.Seq, mb, m int, train bool) {
 		switch l.Kind {
 		case Conv:
 			w, b := n.paramRefs(n.w, i)
-			scratch := n.scratch
 			if n.cols[i] != nil { // columns kept for the backward pass
-				scratch = n.cols[i]
+				n.lib.Conv2DForwardCols(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.cols[i])
+			} else {
+				n.lib.Conv2DForward(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.scratch)
 			}
-			n.lib.Conv2DForward(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), scratch)
 		case Linear:
 			w, b := n.paramRefs(n.w, i)
 			n.lib.LinearForward(s, y, x, w, b, layers.Linear{N: m, In: in.Size(), Out: l.Out}, n.fusedReLU(i))

@@ -7,13 +7,18 @@ import (
 	"github.com/alexnet-vk/alexnet/layers"
 )
 
-// Conv2D runs as im2col + gemm (forward, backward filter) and gemm + col2im (backward data), a chunk
-// of images at a time through a caller-owned scratch buffer: one tuned product kernel serves every
-// convolution, and the scratch bounds memory whatever the batch.
+// Conv2D's forward runs as an implicit gemm (conv2d_fwd: the product kernel's tile reading the
+// zero-padded input directly, no column matrix), or as im2col + gemm where the columns are wanted
+// for backward-filter; backward-filter runs im2col + gemm and backward-data gemm + col2im. Each
+// goes a chunk of images at a time through a caller-owned scratch buffer, which bounds memory
+// whatever the batch.
 var (
-	kIm2col   = register("im2col", 10, gpu.Write, gpu.Read)
-	kCol2im   = register("col2im", 10, gpu.Write, gpu.Read)
-	kBiasGrad = register("bias_grad", 5, gpu.ReadWrite, gpu.Read)
+	kPad           = register("pad", 4, gpu.Write, gpu.Read)
+	kConvFwd       = register("conv2d_fwd", 15, gpu.Write, gpu.Read, gpu.Read, gpu.Read)
+	kConvFwdNarrow = register("conv2d_fwd_narrow", 15, gpu.Write, gpu.Read, gpu.Read, gpu.Read)
+	kIm2col        = register("im2col", 10, gpu.Write, gpu.Read)
+	kCol2im        = register("col2im", 10, gpu.Write, gpu.Read)
+	kBiasGrad      = register("bias_grad", 5, gpu.ReadWrite, gpu.Read)
 )
 
 // ColFloats returns the scratch floats one image's column matrix takes: C·R·S × OH·OW.
@@ -64,9 +69,56 @@ func (l *Lib) im2col(s *gpu.Seq, col, x gpu.Arg, p layers.Conv2D, n0, nc int) {
 	l.dispatch1D(s, kIm2col, nc*p.C*p.R*p.S*oh, 64, args(col, xs), nc, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, oh, ow)
 }
 
-// Conv2DForward records y = conv(x, w) + b (ReLU fused when relu), as layers.Conv2DForward.
-// b may be nil (no bias).
+// Conv2DForward records y = conv(x, w) + b (ReLU fused when relu), as layers.Conv2DForward, as an
+// implicit gemm over x zero-padded into scratch a chunk of images at a time (x itself when p.Pad is
+// 0; im2col + gemm, as Conv2DForwardCols, where scratch cannot hold one padded image). b may be nil
+// (no bias).
 func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, relu bool, scratch gpu.Arg) {
+	checkConv(p, x, w, y)
+	ohw, g, kg, _ := convDims(p)
+	hp, wp := p.H+2*p.Pad, p.W+2*p.Pad
+	per := p.C * hp * wp // floats of one padded image
+	nc := p.N
+	if p.Pad > 0 {
+		if scratch == nil || gpu.Avail(scratch) < int64(per)*4 {
+			l.Conv2DForwardCols(s, y, x, w, b, p, relu, scratch)
+			return
+		}
+		nc = min(p.N, int(gpu.Avail(scratch)/(int64(per)*4)))
+	}
+	var flags uint32
+	if b != nil {
+		mustFit("conv2d b", b, p.K)
+		flags |= 2
+	} else {
+		b = w // never read; the kernel still needs a valid address
+	}
+	if relu {
+		flags |= 8
+	}
+	for n0 := 0; n0 < p.N; n0 += nc {
+		m := min(nc, p.N-n0)
+		var src gpu.Arg = gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4)
+		if p.Pad > 0 {
+			l.dispatch1D(s, kPad, m*per, 64, args(scratch, src), m*p.C, p.H, p.W, p.Pad)
+			src = scratch
+		}
+		cols := m * ohw
+		name, tile := kConvFwd, gemmTN
+		if cols <= gemmNarrowTN {
+			name, tile = kConvFwdNarrow, gemmNarrowTN
+		}
+		grid := gpu.Grid{X: gpu.DivUp(kg, gemmTM), Y: gpu.DivUp(cols, tile), Z: g}
+		s.Dispatch(l.kernel(name), grid, args(gpu.Offset(y, int64(n0*p.K*ohw)*4), w, src, b),
+			kg, cols, ohw, p.OutW(), p.C/g, p.R, p.S, wp, hp*wp, p.Stride,
+			per, p.C/g*hp*wp, p.K*ohw, kg*ohw, flags)
+	}
+}
+
+// Conv2DForwardCols is Conv2DForward as im2col + gemm through scratch, which is left holding the
+// column matrix of the last chunk of images: of all p.N images when ColumnsFit(p, scratch), for
+// Conv2DBackwardFilterFromCols.
+func (l *Lib) Conv2DForwardCols(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, relu bool, scratch gpu.Arg) {
 	checkConv(p, x, w, y)
 	ohw, g, kg, qg := convDims(p)
 	nc := chunk(p, scratch)
@@ -96,7 +148,7 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 		gm := Gemm{M: qg, N: m * ohw, ND: ohw, K1: 1, K2: kg, Z: g,
 			SAm: 1, SAk2: qg, SAz: kg * qg,
 			SBk2: ohw, SBn1: p.K * ohw, SBn2: 1, SBz: kg * ohw,
-			SCm: m * ohw, SCn1: ohw, SCn2: 1, SCz: qg * m * ohw}
+			SCm: ohw, SCn1: p.C * p.R * p.S * ohw, SCn2: 1, SCz: qg * ohw}
 		l.Gemm(s, scratch, w, gpu.Offset(dy, int64(n0*p.K*ohw)*4), nil, gm)
 		dxs := gpu.Offset(dx, int64(n0*p.C*p.H*p.W)*4)
 		l.dispatch1D(s, kCol2im, m*p.C*p.H*p.W, 64, args(dxs, scratch), m, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, p.OutH(), p.OutW())
@@ -111,13 +163,13 @@ func (l *Lib) Conv2DBackwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.C
 }
 
 // ColumnsFit reports whether cols holds the column matrix of all p.N images at once: then
-// Conv2DForward leaves it there, for Conv2DBackwardFilterFromCols to use instead of recomputing it.
+// Conv2DForwardCols leaves it there, for Conv2DBackwardFilterFromCols to use instead of recomputing it.
 func ColumnsFit(p layers.Conv2D, cols gpu.Arg) bool {
 	return gpu.Avail(cols) >= int64(p.N)*int64(ColFloats(p))*4
 }
 
 // Conv2DBackwardFilterFromCols is Conv2DBackwardFilter with the column matrix of x already in cols,
-// as a Conv2DForward with that scratch left it (ColumnsFit must hold): one im2col less per step.
+// as a Conv2DForwardCols with that scratch left it (ColumnsFit must hold): one im2col less per step.
 func (l *Lib) Conv2DBackwardFilterFromCols(s *gpu.Seq, dw, db, dy, cols gpu.Arg, p layers.Conv2D) {
 	checkConvWY(p, dw, dy)
 	if !ColumnsFit(p, cols) {
@@ -151,6 +203,22 @@ func (l *Lib) backwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D,
 // biasGrad records db[k] += Σ_n Σ_p dy[n·sN + k·sK + p].
 func (l *Lib) biasGrad(s *gpu.Seq, db, dy gpu.Arg, k, n, p, sN, sK int) {
 	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), args(db, dy), k, n, p, sN, sK)
+}
+
+// padRef is the CPU reference of pad: xp[n, c, hp, wp] = x[n, c, hp−pad, wp−pad], 0 outside x.
+func padRef(xp, x []float32, nc, h, w, pad int) {
+	hp, wp := h+2*pad, w+2*pad
+	for i := 0; i < nc; i++ {
+		for r := 0; r < hp; r++ {
+			for c := 0; c < wp; c++ {
+				v := float32(0)
+				if y, x0 := r-pad, c-pad; y >= 0 && y < h && x0 >= 0 && x0 < w {
+					v = x[(i*h+y)*w+x0]
+				}
+				xp[(i*hp+r)*wp+c] = v
+			}
+		}
+	}
 }
 
 // im2colRef is the CPU reference of im2col: col[n][(c·R+r)·S+s][oh·OW+ow] = x[n, c, oh·stride−pad+r, ow·stride−pad+s].
@@ -190,7 +258,7 @@ func col2imRef(dx, dcol []float32, p layers.Conv2D) {
 						for j := 0; j < ow; j++ {
 							h, w := i*p.Stride-p.Pad+r, j*p.Stride-p.Pad+s
 							if h >= 0 && h < p.H && w >= 0 && w < p.W {
-								dx[((n*p.C+c)*p.H+h)*p.W+w] += dcol[(q*p.N+n)*oh*ow+i*ow+j]
+								dx[((n*p.C+c)*p.H+h)*p.W+w] += dcol[(n*p.C*p.R*p.S+q)*oh*ow+i*ow+j]
 							}
 						}
 					}

@@ -48,7 +48,7 @@ func newBuf(b *testing.B, d *gpu.Device, floats int) *gpu.Buffer {
 	return buf
 }
 
-// BenchmarkConv2D times forward, backward-data and backward-filter of both variants' conv layers at
+// BenchmarkConv2D times forward (implicit gemm; fwd-cols: im2col + gemm), backward-data and backward-filter of both variants' conv layers at
 // batch 32 and 128.
 func BenchmarkConv2D(b *testing.B) {
 	d, l := setup(b)
@@ -62,6 +62,10 @@ func BenchmarkConv2D(b *testing.B) {
 			b.Run(name+"/fwd", func(b *testing.B) {
 				x, w, bias, y, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
 				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DForward(s, y, x, w, bias, p, true, sc) })
+			})
+			b.Run(name+"/fwd-cols", func(b *testing.B) {
+				x, w, bias, y, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
+				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DForwardCols(s, y, x, w, bias, p, true, sc) })
 			})
 			b.Run(name+"/bwd-data", func(b *testing.B) {
 				dx, w, dy, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)

@@ -33,6 +33,8 @@ var convShapes = []struct {
 	{"13-stride3-k2", layers.Conv2D{N: 2, C: 4, H: 13, W: 13, K: 6, R: 2, S: 2, Stride: 3, Groups: 2}, 1},
 	{"nonsquare", layers.Conv2D{N: 2, C: 3, H: 9, W: 14, K: 33, R: 3, S: 5, Stride: 2, Pad: 1, Groups: 1}, 2},
 	{"kernel-covers-input", layers.Conv2D{N: 2, C: 2, H: 5, W: 5, K: 3, R: 5, S: 5, Stride: 1, Pad: 4, Groups: 1}, 2},
+	// A padded image (3·8·8 floats) larger than its columns (3·4·4): Conv2DForward falls back to im2col.
+	{"1x1-stride2-pad1", layers.Conv2D{N: 2, C: 3, H: 6, W: 6, K: 4, R: 1, S: 1, Stride: 2, Pad: 1, Groups: 1}, 1},
 }
 
 // convTol: each output sums C/G·R·S products (forward), K/G·R·S products (data) or N·OH·OW products
@@ -69,7 +71,7 @@ func TestConv2D(t *testing.T) {
 				q.N = n
 				t.Run(fmt.Sprintf("batch%d", n), func(t *testing.T) {
 					tx, tw, tb, tdy := in(t, d, x[:n*nx/p.N]), in(t, d, w), in(t, d, b), in(t, d, dy[:n*ny/p.N])
-					ty, tdx := out(t, d, n*ny/p.N), out(t, d, n*nx/p.N)
+					ty, tyc, tdx := out(t, d, n*ny/p.N), out(t, d, n*ny/p.N), out(t, d, n*nx/p.N)
 					tdw, tdb := in(t, d, dw0), in(t, d, db0)
 					scratch, err := d.NewBuffer("scratch", int64(tc.scratch*ColFloats(p))*4, gpu.DeviceMemory)
 					if err != nil {
@@ -78,12 +80,14 @@ func TestConv2D(t *testing.T) {
 					defer scratch.Free()
 					record(t, d, func(s *gpu.Seq) {
 						l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
+						l.Conv2DForwardCols(s, tyc.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
 						l.Conv2DBackwardData(s, tdx.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
 						l.Conv2DBackwardFilter(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), q, scratch)
 					})
 					shapeY, shapeX := []int{n, p.K, oh, ow}, []int{n, p.C, p.H, p.W}
 					atol, rtol := convTol(p.C / p.Groups * p.R * p.S)
 					compare(t, "y", ty.floats(), f32(y64[:n*ny/p.N]), atol, rtol, shapeY)
+					compare(t, "y (im2col)", tyc.floats(), f32(y64[:n*ny/p.N]), atol, rtol, shapeY)
 					atol, rtol = convTol(p.K / p.Groups * p.R * p.S)
 					compare(t, "dx", tdx.floats(), f32(dx64[:n*nx/p.N]), atol, rtol, shapeX)
 					wantDw, wantDb := f32(dw64), f32(db64)
@@ -112,12 +116,16 @@ func TestConv2DFusedReLU(t *testing.T) {
 	want := make([]float64, ny)
 	layers.Conv2DForward(want, f64(x), f64(w), f64(b), p)
 	layers.ReLUForward(want, want)
-	tx, tw, tb, ty := in(t, d, x), in(t, d, w), in(t, d, b), out(t, d, ny)
+	tx, tw, tb, ty, tyc := in(t, d, x), in(t, d, w), in(t, d, b), out(t, d, ny), out(t, d, ny)
 	scratch, _ := d.NewBuffer("scratch", int64(ColFloats(p))*4, gpu.DeviceMemory)
 	defer scratch.Free()
-	record(t, d, func(s *gpu.Seq) { l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch) })
+	record(t, d, func(s *gpu.Seq) {
+		l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch)
+		l.Conv2DForwardCols(s, tyc.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch)
+	})
 	atol, rtol := convTol(45)
 	compare(t, "relu(conv)", ty.floats(), f32(want), atol, rtol, []int{p.N, p.K, p.OutH(), p.OutW()})
+	compare(t, "relu(conv) (im2col)", tyc.floats(), f32(want), atol, rtol, []int{p.N, p.K, p.OutH(), p.OutW()})
 }
 
 // im2col and col2im against their CPU references (col2im is im2col's adjoint).
@@ -141,6 +149,23 @@ func TestIm2colCol2im(t *testing.T) {
 		compare(t, tc.name+" im2col", tcol.floats(), want, 0, 0, nil) // a copy: exact
 		// Sums of at most R·S terms: tiny float32 rounding only.
 		compare(t, tc.name+" col2im", tdx.floats(), wantDx, 1e-5, 1e-5, []int{p.N, p.C, p.H, p.W})
+	}
+}
+
+// pad against its CPU reference (an exact copy with zeros around).
+func TestPad(t *testing.T) {
+	d, l := setup(t)
+	for i, c := range []struct{ nc, h, w, pad int }{{1, 1, 1, 1}, {6, 7, 5, 2}, {3, 13, 13, 1}, {2, 4, 9, 4}} {
+		x := layerstest.Rand(c.nc*c.h*c.w, uint64(i+20))
+		hp, wp := c.h+2*c.pad, c.w+2*c.pad
+		want := make([]float32, c.nc*hp*wp)
+		padRef(want, x, c.nc, c.h, c.w, c.pad)
+		tx, txp := in(t, d, x), out(t, d, len(want))
+		record(t, d, func(s *gpu.Seq) {
+			l.dispatch1D(s, kPad, len(want), 64, args(txp.Arg(), tx.Arg()), c.nc, c.h, c.w, c.pad)
+		})
+		compare(t, fmt.Sprintf("pad %+v", c), txp.floats(), want, 0, 0, []int{c.nc, hp, wp})
+		tx.unchanged("x")
 	}
 }
 
@@ -169,7 +194,7 @@ func TestConv2DBackwardFilterFromCols(t *testing.T) {
 			t.Fatalf("%s: ColumnsFit wrong", tc.name)
 		}
 		record(t, d, func(s *gpu.Seq) {
-			l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), nil, p, false, cols)
+			l.Conv2DForwardCols(s, ty.Arg(), tx.Arg(), tw.Arg(), nil, p, false, cols)
 			l.Conv2DBackwardFilterFromCols(s, dwA.Arg(), dbA.Arg(), tdy.Arg(), cols, p)
 			l.Conv2DBackwardFilter(s, dwB.Arg(), dbB.Arg(), tdy.Arg(), tx.Arg(), p, scratch)
 		})

@@ -1,0 +1,5 @@
+#version 460
+// conv2d_fwd_narrow: conv2d_fwd with one position per lane (64 per workgroup), for small outputs.
+// See conv2d_fwd.glsl.
+#define TN 1
+#include "conv2d_fwd.glsl"
