@@ -99,6 +99,20 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 		name, cols = kGemmNarrow, gemmNarrowTN
 	}
 	splits := max(g.Splits, 1)
+	if kc := g.k1Block(cols, l.Panel); kc < g.K1 {
+		// k1 in blocks of kc (whole k2 ranges), with the same epilogue rules as k2 blocks below.
+		for k0 := 0; k0 < g.K1; k0 += kc {
+			gk := g
+			gk.K1 = min(kc, g.K1-k0)
+			gk.Accumulate = g.Accumulate || k0 > 0
+			gk.ReLU = g.ReLU && k0+kc >= g.K1
+			if k0 > 0 {
+				gk.Bias = NoBias
+			}
+			l.Gemm(s, c, gpu.Offset(a, int64(k0*g.SAk1)*4), gpu.Offset(b, int64(k0*g.SBk1)*4), bias, gk)
+		}
+		return
+	}
 	if kc := g.kBlock(cols, l.Panel); kc < g.K2 {
 		// k in blocks of kc: the first block writes C (with the bias, or adding to C when
 		// accumulating), later ones add to it, the last applies ReLU.
@@ -143,6 +157,18 @@ func (g Gemm) kBlock(cols, panel int) int {
 	}
 	n := gpu.DivUp(cols*g.K2*4, panel)
 	return gpu.DivUp(g.K2, n) // n even blocks
+}
+
+// k1Block is kBlock for products with several k1 (conv backward-filter: k1 runs over images):
+// all of K1, or whole k1 slices per dispatch so the panel (cols × the k1 block × K2) stays within
+// panel bytes where one slice does (one slice per dispatch where it does not); not for split-K.
+func (g Gemm) k1Block(cols, panel int) int {
+	per := cols * g.K2 * 4
+	if panel <= 0 || g.K1 == 1 || g.Splits > 1 || g.K1*per <= panel {
+		return g.K1
+	}
+	n := gpu.DivUp(g.K1*per, panel)
+	return gpu.DivUp(g.K1, min(n, g.K1)) // n even blocks
 }
 
 // SplitsFor returns a split-K factor that gives a product at least about 16 workgroups (two

@@ -84,6 +84,16 @@ func TestGemmShapes(t *testing.T) {
 			t.Fatalf("the long-k cases no longer split: kBlock %d of %d", g.kBlock(gemmTN, l.Panel), g.K2)
 		}
 	}
+	// Several k1 (conv backward-filter's images) run in blocks of whole k1 slices the same way.
+	k1 := Gemm{M: 20, N: 600, K1: 7, K2: 300, ND: 600, Z: 1, SAm: 7 * 300, SAk1: 300, SAk2: 1,
+		SBk1: 300 * 600, SBk2: 600, SBn2: 1, SCm: 600, SCn2: 1, Bias: RowBias, SBiasZ: 20, ReLU: true}
+	k1a := k1
+	k1a.Bias, k1a.ReLU, k1a.Accumulate = ColBias, false, true
+	k1a.SBiasZ = 600
+	cases = append(cases, k1, k1a)
+	if kc := k1.k1Block(gemmTN, l.Panel); kc >= k1.K1 {
+		t.Fatalf("the several-k1 cases no longer split: k1Block %d of %d", kc, k1.K1)
+	}
 	for i, g := range cases {
 		t.Run(fmt.Sprintf("%d_M%dN%dK%dx%dZ%d", i, g.M, g.N, g.K1, g.K2, g.Z), func(t *testing.T) {
 			na, nb, nc, nbias := g.span()
