@@ -82,7 +82,7 @@ func buildPipeline(s *Split, cfg *LoaderConfig) (*pipeline, error) {
 		p.meanImg = meanImageOut(st, p.co, p.h, p.w)
 	case NormChannel:
 		for c := 0; c < p.co; c++ {
-			m, v := channelMoments(st, c, p.co)
+			m, v := ChannelMoments(st, c, p.co)
 			p.chMean[c], p.chInvStd[c] = float32(m), float32(1/math.Sqrt(max(v, 1e-6)))
 		}
 	case NormImageNet:
@@ -109,9 +109,10 @@ func buildPipeline(s *Split, cfg *LoaderConfig) (*pipeline, error) {
 	return p, nil
 }
 
-// channelMoments returns the mean and variance of output channel c given native statistics: the
-// native channel itself, or for grey output from RGB the luma w·x with variance wᵀ·Cov·w.
-func channelMoments(st *Stats, c, co int) (mean, variance float64) {
+// ChannelMoments returns the mean and variance (0..255 units) of output channel c of co given native
+// statistics: the native channel itself, or for grey output from RGB the luma w·x with variance
+// wᵀ·Cov·w.
+func ChannelMoments(st *Stats, c, co int) (mean, variance float64) {
 	if st.C == co || st.C == 1 {
 		k := min(c, st.C-1)
 		return st.ChannelMean[k], st.Cov[k*st.C+k]

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/alexnet-vk/alexnet/data"
 	"github.com/alexnet-vk/alexnet/weights"
 )
 
@@ -31,6 +32,36 @@ type State struct {
 	BatchSize  int      `json:"batch_size"`
 	Data       string   `json:"data"`
 	ClassNames []string `json:"class_names,omitempty"`
+	// Norm is how the training inputs were normalised, so that the checkpoint classifies images
+	// without its dataset at hand (absent in checkpoints written before it was recorded).
+	Norm *InputNorm `json:"norm,omitempty"`
+}
+
+// InputNorm records the input normalisation of a training run: its mode (data.Norm's flag
+// spelling) and, for the modes computed from the training set, the per-channel mean and variance of
+// the net's input channels in 0..255 pixel units (for mean-image, the channel moments of that image,
+// what a consumer without the image itself can subtract).
+type InputNorm struct {
+	Mode        string    `json:"mode"`
+	ChannelMean []float64 `json:"channel_mean,omitempty"`
+	ChannelVar  []float64 `json:"channel_var,omitempty"`
+}
+
+// inputNorm returns the InputNorm of a loader normalising by mode to channels output channels,
+// from the training set's statistics st (nil for modes that need none).
+func inputNorm(mode data.Norm, st *data.Stats, channels int) (*InputNorm, error) {
+	n := &InputNorm{Mode: mode.String()}
+	if mode != data.NormChannel && mode != data.NormMeanImage {
+		return n, nil
+	}
+	if st == nil {
+		return nil, fmt.Errorf("input normalisation %s without the training set's statistics", mode)
+	}
+	for c := 0; c < channels; c++ {
+		m, v := data.ChannelMoments(st, c, channels)
+		n.ChannelMean, n.ChannelVar = append(n.ChannelMean, m), append(n.ChannelVar, v)
+	}
+	return n, nil
 }
 
 const momentumPrefix = "momentum."

@@ -130,6 +130,15 @@ func NewTrainer(d *gpu.Device, lib *vk.Lib, c Config) (*Trainer, error) {
 			err = ck.Apply(n, false)
 		}
 	}
+	if err == nil { // recorded afresh, also on resume: the statistics of the data this run reads
+		var st *data.Stats
+		if lc.Norm == data.NormChannel || lc.Norm == data.NormMeanImage {
+			st, err = ds.Stats()
+		}
+		if err == nil {
+			t.State.Norm, err = inputNorm(lc.Norm, st, a.In.C)
+		}
+	}
 	if err != nil {
 		t.Close()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alexnet-vk/alexnet/data"
 	"github.com/alexnet-vk/alexnet/data/datatest"
 )
 
@@ -84,6 +85,15 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	}
 	if ck.State == nil || ck.State.Step != 3 || ck.State.Arch != "alexnet-small" {
 		t.Fatalf("state = %+v", ck.State)
+	}
+	// The input normalisation is recorded: the training set's per-channel moments, as the loader uses.
+	st, err := tr.Data.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, v := data.ChannelMoments(st, 0, 1)
+	if nm := ck.State.Norm; nm == nil || nm.Mode != "channel" || len(nm.ChannelMean) != 1 || nm.ChannelMean[0] != m || nm.ChannelVar[0] != v {
+		t.Fatalf("recorded normalisation %+v, want channel mean %v variance %v", nm, m, v)
 	}
 	w0, v0, _ := tr.Net.Weights()
 	d, l := setup(t)

@@ -24,7 +24,8 @@ names come with it). Unreadable images are reported on stderr and skipped (exit 
 
 Preprocessing: alexnet-tv as torchvision (shorter side 256, centre 224, ImageNet mean/std);
 alexnet as the paper (shorter side 256, centre 227, mean subtraction); alexnet-small resizes to
-its input. --ten-crop averages the softmax of the 4 corner and centre crops and their mirrors.
+its input and standardises each channel. The training set's statistics come from the checkpoint
+(the paper's mean image from its dataset where that is at hand). --ten-crop averages the softmax of the 4 corner and centre crops and their mirrors.
 
 Examples:
   classify --weights alexnet-owt-7be5be79.pth assets/samples        # torchvision's pretrained file

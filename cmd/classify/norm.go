@@ -13,8 +13,8 @@ import (
 // prepFor returns the preprocessing an architecture was trained with: torchvision's for alexnet-tv,
 // the paper's for alexnet (256 square, centre 227, mean subtraction in 0..255 units), and resizing
 // to the input with per-channel standardisation for alexnet-small (as cmd/train's loader). The
-// statistics come from the checkpoint's dataset when it can be opened; otherwise ImageNet's are
-// used and stderr says so.
+// statistics come from the checkpoint (State.Norm), or from its dataset where the checkpoint
+// predates them or the mean image is wanted; failing both, ImageNet's are used and stderr says so.
 func prepFor(a train.Arch, st *train.State, stderr io.Writer) *prep {
 	p := &prep{side: 256, crop: a.In.H, channels: a.In.C, scale: 1}
 	switch {
@@ -27,7 +27,8 @@ func prepFor(a train.Arch, st *train.State, stderr io.Writer) *prep {
 		p.desc = fmt.Sprintf("shorter side 256, centre %d, ImageNet mean/std on [0,1]", p.crop)
 		return p
 	case a.Name == "alexnet":
-		stats := checkpointStats(st, stderr)
+		norm := recordedNorm(st, p.channels)
+		stats := checkpointStats(st, norm == nil, stderr)
 		p.invStd = [3]float32{1, 1, 1}
 		switch {
 		case stats != nil && stats.H == p.side && stats.W == p.side && stats.C == p.channels:
@@ -35,10 +36,15 @@ func prepFor(a train.Arch, st *train.State, stderr io.Writer) *prep {
 			p.desc = "shorter side 256, centre 227, minus the training set's mean image (" + st.Data + ")"
 		case stats != nil:
 			for c := 0; c < p.channels; c++ {
-				m, _ := statsMoments(stats, c, p.channels)
+				m, _ := data.ChannelMoments(stats, c, p.channels)
 				p.mean[c] = float32(m)
 			}
 			p.desc = "shorter side 256, centre 227, minus the training set's per-channel mean (" + st.Data + ")"
+		case norm != nil:
+			for c := 0; c < p.channels; c++ {
+				p.mean[c] = float32(norm.ChannelMean[c])
+			}
+			p.desc = "shorter side 256, centre 227, minus the training set's per-channel mean recorded in the checkpoint (its mean image is not at hand)"
 		default:
 			for c := 0; c < p.channels; c++ {
 				m, _ := imageNetMoments(c, p.channels)
@@ -49,10 +55,17 @@ func prepFor(a train.Arch, st *train.State, stderr io.Writer) *prep {
 		return p
 	}
 	p.side = a.In.H
-	stats := checkpointStats(st, stderr)
+	if norm := recordedNorm(st, p.channels); norm != nil {
+		for c := 0; c < p.channels; c++ {
+			p.mean[c], p.invStd[c] = float32(norm.ChannelMean[c]), float32(1/math.Sqrt(max(norm.ChannelVar[c], 1e-6)))
+		}
+		p.desc = fmt.Sprintf("resized to %d×%d, per-channel mean/std of %s (recorded in the checkpoint)", p.side, p.side, st.Data)
+		return p
+	}
+	stats := checkpointStats(st, true, stderr)
 	for c := 0; c < p.channels; c++ {
 		if stats != nil {
-			m, v := statsMoments(stats, c, p.channels)
+			m, v := data.ChannelMoments(stats, c, p.channels)
 			p.mean[c], p.invStd[c] = float32(m), float32(1/math.Sqrt(max(v, 1e-6)))
 		} else {
 			m, s := imageNetMoments(c, p.channels)
@@ -67,9 +80,19 @@ func prepFor(a train.Arch, st *train.State, stderr io.Writer) *prep {
 	return p
 }
 
+// recordedNorm returns the per-channel statistics a checkpoint recorded for its training inputs
+// (State.Norm), or nil where it has none usable for a net of channels input channels.
+func recordedNorm(st *train.State, channels int) *train.InputNorm {
+	if st == nil || st.Norm == nil || len(st.Norm.ChannelMean) != channels || len(st.Norm.ChannelVar) != channels {
+		return nil
+	}
+	return st.Norm
+}
+
 // checkpointStats opens the dataset a checkpoint was trained on and returns its pixel statistics
-// (cached beside the data by cmd/train), or nil with a warning when it cannot.
-func checkpointStats(st *train.State, stderr io.Writer) *data.Stats {
+// (cached beside the data by cmd/train), or nil when it cannot: with a warning when warn is set
+// (nothing else is at hand), quietly otherwise.
+func checkpointStats(st *train.State, warn bool, stderr io.Writer) *data.Stats {
 	if st == nil || st.Data == "" {
 		return nil
 	}
@@ -81,7 +104,9 @@ func checkpointStats(st *train.State, stderr io.Writer) *data.Stats {
 			return s
 		}
 	}
-	fmt.Fprintf(stderr, "classify: warning: the statistics of the training data %s are not at hand (%v); normalising with ImageNet's instead\n", st.Data, err)
+	if warn {
+		fmt.Fprintf(stderr, "classify: warning: the statistics of the training data %s are not at hand (%v); normalising with ImageNet's instead\n", st.Data, err)
+	}
 	return nil
 }
 
@@ -96,20 +121,4 @@ func imageNetMoments(c, channels int) (mean, std float64) {
 		std += float64(lumaWeights[k]) * data.ImageNetStd[k]
 	}
 	return mean, std
-}
-
-// statsMoments returns the mean and variance (0..255 units) of output channel c from a dataset's
-// statistics: the channel itself, or the luma w·x with variance wᵀ·Cov·w for a grey net on RGB data.
-func statsMoments(s *data.Stats, c, channels int) (mean, variance float64) {
-	if s.C == channels || s.C == 1 {
-		k := min(c, s.C-1)
-		return s.ChannelMean[k], s.Cov[k*s.C+k]
-	}
-	for a := 0; a < 3; a++ {
-		mean += float64(lumaWeights[a]) * s.ChannelMean[a]
-		for b := 0; b < 3; b++ {
-			variance += float64(lumaWeights[a]) * float64(lumaWeights[b]) * s.Cov[a*3+b]
-		}
-	}
-	return mean, variance
 }

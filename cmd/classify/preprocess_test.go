@@ -113,6 +113,15 @@ func TestNormalisation(t *testing.T) {
 		{"alexnet-small with its data", train.Small(10, 3, 20), &train.State{Data: filepath.Join(dir, "data")}, 20, func(c int) float64 {
 			return (rgb[c] - 100) / 50
 		}, "per-channel mean/std of"},
+		// Statistics recorded in the checkpoint: used without the dataset (which is gone here).
+		{"alexnet-small with recorded statistics", train.Small(10, 3, 20), &train.State{Data: filepath.Join(dir, "gone"),
+			Norm: &train.InputNorm{Mode: "channel", ChannelMean: []float64{10, 20, 30}, ChannelVar: []float64{4, 16, 25}}}, 20, func(c int) float64 {
+			return (rgb[c] - []float64{10, 20, 30}[c]) / []float64{2, 4, 5}[c]
+		}, "recorded in the checkpoint"},
+		{"alexnet with recorded statistics", train.Paper(1000, 3, 0), &train.State{Data: filepath.Join(dir, "gone"),
+			Norm: &train.InputNorm{Mode: "mean-image", ChannelMean: []float64{10, 20, 30}, ChannelVar: []float64{1, 1, 1}}}, 227, func(c int) float64 {
+			return rgb[c] - []float64{10, 20, 30}[c]
+		}, "recorded in the checkpoint"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var warn strings.Builder
