@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -35,7 +36,32 @@ type State struct {
 	// Norm is how the training inputs were normalised, so that the checkpoint classifies images
 	// without its dataset at hand (absent in checkpoints written before it was recorded).
 	Norm *InputNorm `json:"norm,omitempty"`
+	// Layers is the architecture's layer list, so that the checkpoint loads as the net it was
+	// trained as even after the named architecture's definition changes (absent in checkpoints
+	// written before it was recorded: those load by name).
+	Layers []Layer `json:"layers,omitempty"`
 }
+
+// RecordedArch returns the architecture a checkpoint recorded (State.Layers with its name, input
+// and classes), ok false when it recorded none, or an error when the record does not describe a
+// valid net.
+func (st *State) RecordedArch() (a Arch, ok bool, err error) {
+	if st == nil || len(st.Layers) == 0 {
+		return Arch{}, false, nil
+	}
+	a = Arch{Name: st.Arch, In: Shape{C: st.Channels, H: st.InputSize, W: st.InputSize}, Classes: st.Classes,
+		Layers: append([]Layer(nil), st.Layers...), Notes: "as recorded in the checkpoint"}
+	if _, err := a.Shapes(); err != nil {
+		return Arch{}, false, fmt.Errorf("the architecture recorded in the checkpoint: %v", err)
+	}
+	if last := a.Layers[len(a.Layers)-1]; last.Kind != Linear || last.Out != st.Classes {
+		return Arch{}, false, fmt.Errorf("the architecture recorded in the checkpoint ends in %s with %d outputs, not a linear layer of its %d classes", last.Kind, last.Out, st.Classes)
+	}
+	return a, true, nil
+}
+
+// SameLayers reports whether two architectures have the same layers.
+func SameLayers(a, b Arch) bool { return reflect.DeepEqual(a.Layers, b.Layers) }
 
 // InputNorm records the input normalisation of a training run: its mode (data.Norm's flag
 // spelling) and, for the modes computed from the training set, the per-channel mean and variance of

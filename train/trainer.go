@@ -107,6 +107,17 @@ func NewTrainer(d *gpu.Device, lib *vk.Lib, c Config) (*Trainer, error) {
 		return nil, fmt.Errorf("--resume %s: a checkpoint of %s (%d classes, %d px input), but this run is %s (%d classes, %d px)",
 			resume.Path, resume.State.Arch, resume.State.Classes, resume.State.InputSize, a.Name, classes, a.In.H)
 	}
+	if resume != nil { // continue the net that was trained, even if the named arch has changed since
+		ra, ok, err := resume.State.RecordedArch()
+		if err != nil {
+			ds.Close()
+			return nil, fmt.Errorf("--resume %s: %v", resume.Path, err)
+		}
+		if ok && !SameLayers(ra, a) {
+			ra.Notes = a.Notes + " (layers as recorded in " + resume.Path + ")"
+			a = ra
+		}
+	}
 	n, err := NewNet(d, lib, a, NetConfig{Batch: c.Batch, MicroBatch: c.MicroBatch, MemoryLimit: c.MemoryLimit,
 		Seed: c.Seed, Dropout: c.Dropout, DecayBiases: c.DecayBiases})
 	if err != nil {
@@ -114,7 +125,7 @@ func NewTrainer(d *gpu.Device, lib *vk.Lib, c Config) (*Trainer, error) {
 		return nil, err
 	}
 	t := &Trainer{Cfg: c, Arch: a, Net: n, Data: ds, loaderCfg: lc, sched: sched, lib: lib,
-		State: State{Arch: a.Name, Classes: classes, Channels: channels, InputSize: a.In.H, LR: c.LR,
+		State: State{Arch: a.Name, Classes: classes, Channels: channels, InputSize: a.In.H, Layers: a.Layers, LR: c.LR,
 			BestErr: 2, Seed: c.Seed, BatchSize: c.Batch, Data: ds.Path, ClassNames: ds.Classes}}
 	switch {
 	case resume != nil:
@@ -131,6 +142,7 @@ func NewTrainer(d *gpu.Device, lib *vk.Lib, c Config) (*Trainer, error) {
 		}
 	}
 	if err == nil { // recorded afresh, also on resume: the statistics of the data this run reads
+		t.State.Layers = a.Layers
 		var st *data.Stats
 		if lc.Norm == data.NormChannel || lc.Norm == data.NormMeanImage {
 			st, err = ds.Stats()

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -83,7 +84,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ck.State == nil || ck.State.Step != 3 || ck.State.Arch != "alexnet-small" {
+	if ck.State == nil || ck.State.Step != 3 || ck.State.Arch != "alexnet-small" || !reflect.DeepEqual(ck.State.Layers, tr.Arch.Layers) {
 		t.Fatalf("state = %+v", ck.State)
 	}
 	// The input normalisation is recorded: the training set's per-channel moments, as the loader uses.
@@ -223,5 +224,57 @@ func TestLinearSchedule(t *testing.T) {
 		if math.Abs(lrs[i]-want[i]) > 1e-12 {
 			t.Fatalf("lr per update %v, want %v", lrs, want)
 		}
+	}
+}
+
+// A checkpoint records its layers: resuming it, and RecordedArch, give the net as trained even
+// where the named architecture's definition now differs (here a narrower fc6 than Small's).
+func TestResumeRecordedLayers(t *testing.T) {
+	dir := t.TempDir()
+	writeIDX(t, dir, 64, 32)
+	d, l := setup(t)
+	a := Small(10, 1, 28)
+	for i := range a.Layers {
+		if a.Layers[i].Name == "fc6" {
+			a.Layers[i].Out = 96
+		}
+	}
+	n, err := NewNet(d, l, a, NetConfig{Batch: 32, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Free()
+	path := filepath.Join(t.TempDir(), "checkpoint-00000002.safetensors")
+	st := State{Arch: a.Name, Classes: 10, Channels: 1, InputSize: 28, Layers: a.Layers, Step: 2, LR: 0.01, BatchSize: 32, Data: dir}
+	if err := SaveCheckpoint(path, n, st); err != nil {
+		t.Fatal(err)
+	}
+	ck, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ra, ok, err := ck.State.RecordedArch()
+	if err != nil || !ok || !SameLayers(ra, a) || SameLayers(ra, Small(10, 1, 28)) {
+		t.Fatalf("RecordedArch: ok %v, err %v, same as saved %v", ok, err, SameLayers(ra, a))
+	}
+	c := smallConfig(t, dir)
+	c.Resume = path
+	tr, _ := runSteps(t, c, 3)
+	defer tr.Close()
+	if !SameLayers(tr.Arch, a) {
+		t.Fatalf("resumed as %+v, want the recorded layers", tr.Arch.Layers)
+	}
+	ck2, err := LoadCheckpoint(tr.LastCheckpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ck2.State.Step != 3 || !reflect.DeepEqual(ck2.State.Layers, a.Layers) {
+		t.Fatalf("the resumed run's checkpoint: step %d, layers recorded %v", ck2.State.Step, reflect.DeepEqual(ck2.State.Layers, a.Layers))
+	}
+	// A record that is not a valid net is refused with a reason.
+	bad := *ck.State
+	bad.Layers = bad.Layers[:len(bad.Layers)-1]
+	if _, _, err := bad.RecordedArch(); err == nil || !strings.Contains(err.Error(), "recorded") {
+		t.Fatalf("a recorded arch without its classifier: err = %v", err)
 	}
 }

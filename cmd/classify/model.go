@@ -42,7 +42,8 @@ func prepare(o options, stderr io.Writer) (*model, error) {
 
 // pickArch returns the architecture named by --arch, else the checkpoint's, else alexnet-tv, with the
 // classes and channels the checkpoint records (or its first and last layers' shapes show), and
-// checks that the file's parameters are exactly that architecture's.
+// checks that the file's parameters are exactly that architecture's. A checkpoint of that
+// architecture which recorded its layers loads as recorded.
 func pickArch(ck *train.Checkpoint, name string, size int) (train.Arch, error) {
 	st := ck.State
 	if name == "" {
@@ -79,6 +80,14 @@ func pickArch(ck *train.Checkpoint, name string, size int) (train.Arch, error) {
 		channels = 3
 	}
 	a, err := train.Get(name, classes, channels, size)
+	if st != nil && st.Arch == name && (size == 0 || size == st.InputSize) {
+		// The net as trained, even if the named architecture has changed since.
+		if ra, ok, rerr := st.RecordedArch(); rerr != nil {
+			return a, fmt.Errorf("--weights %s: %v", ck.Path, rerr)
+		} else if ok {
+			a, err = ra, nil
+		}
+	}
 	if err != nil {
 		return a, err
 	}
