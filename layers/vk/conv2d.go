@@ -14,6 +14,7 @@ import (
 // whatever the batch.
 var (
 	kPad           = register("pad", 4, gpu.Write, gpu.Read)
+	kWflip         = register("conv_wflip", 5, gpu.Write, gpu.Read)
 	kConvFwd       = register("conv2d_fwd", 15, gpu.Write, gpu.Read, gpu.Read, gpu.Read)
 	kConvFwdNarrow = register("conv2d_fwd_narrow", 15, gpu.Write, gpu.Read, gpu.Read, gpu.Read)
 	kIm2col        = register("im2col", 10, gpu.Write, gpu.Read)
@@ -103,16 +104,32 @@ func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, rel
 			l.dispatch1D(s, kPad, m*per, 64, args(scratch, src), m*p.C, p.H, p.W, p.Pad)
 			src = scratch
 		}
-		cols := m * ohw
-		name, tile := kConvFwd, gemmTN
-		if cols <= gemmNarrowTN {
-			name, tile = kConvFwdNarrow, gemmNarrowTN
-		}
-		grid := gpu.Grid{X: gpu.DivUp(kg, gemmTM), Y: gpu.DivUp(cols, tile), Z: g}
-		s.Dispatch(l.kernel(name), grid, args(gpu.Offset(y, int64(n0*p.K*ohw)*4), w, src, b),
-			kg, cols, ohw, p.OutW(), p.C/g, p.R, p.S, wp, hp*wp, p.Stride,
-			per, p.C/g*hp*wp, p.K*ohw, kg*ohw, flags)
+		l.convImplicit(s, gpu.Offset(y, int64(n0*p.K*ohw)*4), w, src, b, implicitConv{
+			n: m, g: g, kg: kg, cg: p.C / g, r: p.R, s: p.S, stride: p.Stride, wp: wp, hwp: hp * wp,
+			oh: p.OutH(), ow: p.OutW(), flags: flags})
 	}
+}
+
+// implicitConv is the geometry of one conv2d_fwd dispatch: n images of a padded input (rows wp
+// floats, planes hwp, g groups of cg channels) convolved with g groups of kg r×s filters at stride
+// into n images of g·kg planes of oh×ow, with the bias (flags&2) and ReLU (flags&8) epilogue.
+type implicitConv struct {
+	n, g, kg, cg, r, s, stride, wp, hwp, oh, ow int
+	flags                                       uint32
+}
+
+// convImplicit records conv2d_fwd (or its narrow variant for at most 64 output positions).
+func (l *Lib) convImplicit(s *gpu.Seq, y, w, xp, b gpu.Arg, c implicitConv) {
+	ohw := c.oh * c.ow
+	cols := c.n * ohw
+	name, tile := kConvFwd, gemmTN
+	if cols <= gemmNarrowTN {
+		name, tile = kConvFwdNarrow, gemmNarrowTN
+	}
+	grid := gpu.Grid{X: gpu.DivUp(c.kg, gemmTM), Y: gpu.DivUp(cols, tile), Z: c.g}
+	s.Dispatch(l.kernel(name), grid, args(y, w, xp, b),
+		c.kg, cols, ohw, c.ow, c.cg, c.r, c.s, c.wp, c.hwp, c.stride,
+		c.g*c.cg*c.hwp, c.cg*c.hwp, c.g*c.kg*ohw, c.kg*ohw, c.flags)
 }
 
 // Conv2DForwardCols is Conv2DForward as im2col + gemm through scratch, which is left holding the
@@ -138,10 +155,37 @@ func (l *Lib) Conv2DForwardCols(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D,
 	}
 }
 
-// Conv2DBackwardData records dx = ∂L/∂x (overwritten), as layers.Conv2DBackwardData.
+// Conv2DBackwardData records dx = ∂L/∂x (overwritten), as layers.Conv2DBackwardData. With stride 1,
+// a square kernel and pad < R it runs as the forward convolution of dy padded by R−1−pad with the
+// flipped, transposed filters (conv_wflip), through conv2d_fwd, a chunk of images at a time
+// through scratch (the flipped filters first, then the padded dy); otherwise, or where scratch is
+// too small for that, as gemm + col2im.
 func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
 	checkConv(p, dx, w, dy)
 	ohw, g, kg, qg := convDims(p)
+	if p.Stride == 1 && p.R == p.S && p.Pad < p.R && scratch != nil && !l.noImplicitBwdData {
+		cg, pp := p.C/g, p.R-1-p.Pad
+		oh, ow := p.OutH(), p.OutW()
+		hp, wp := oh+2*pp, ow+2*pp
+		nwf := (p.K*cg*p.R*p.S + 15) / 16 * 16 // the flipped filters, then 64-byte aligned padded dy
+		per := p.K * hp * wp
+		if avail := gpu.Avail(scratch)/4 - int64(nwf); avail >= int64(per) {
+			nc := min(p.N, int(avail/int64(per)))
+			l.dispatch1D(s, kWflip, p.K*cg*p.R*p.S, 64, args(scratch, w), kg, cg, p.R, p.S, p.K*cg*p.R*p.S)
+			dyp := gpu.Offset(scratch, int64(nwf)*4)
+			for n0 := 0; n0 < p.N; n0 += nc {
+				m := min(nc, p.N-n0)
+				var src gpu.Arg = gpu.Offset(dy, int64(n0*p.K*ohw)*4)
+				if pp > 0 {
+					l.dispatch1D(s, kPad, m*per, 64, args(dyp, src), m*p.K, oh, ow, pp)
+					src = dyp
+				}
+				l.convImplicit(s, gpu.Offset(dx, int64(n0*p.C*p.H*p.W)*4), scratch, src, scratch, implicitConv{
+					n: m, g: g, kg: cg, cg: kg, r: p.R, s: p.S, stride: 1, wp: wp, hwp: hp * wp, oh: p.H, ow: p.W})
+			}
+			return
+		}
+	}
 	nc := chunk(p, scratch)
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
@@ -203,6 +247,21 @@ func (l *Lib) backwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D,
 // biasGrad records db[k] += Σ_n Σ_p dy[n·sN + k·sK + p].
 func (l *Lib) biasGrad(s *gpu.Seq, db, dy gpu.Arg, k, n, p, sN, sK int) {
 	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), args(db, dy), k, n, p, sN, sK)
+}
+
+// wflipRef is the CPU reference of conv_wflip: wf[z·CG + c][k][r][s] = w[z·KG + k][c][R−1−r][S−1−s].
+func wflipRef(wf, w []float32, g, kg, cg, r, s int) {
+	for z := 0; z < g; z++ {
+		for c := 0; c < cg; c++ {
+			for k := 0; k < kg; k++ {
+				for i := 0; i < r; i++ {
+					for j := 0; j < s; j++ {
+						wf[(((z*cg+c)*kg+k)*r+i)*s+j] = w[(((z*kg+k)*cg+c)*r+(r-1-i))*s+(s-1-j)]
+					}
+				}
+			}
+		}
+	}
 }
 
 // padRef is the CPU reference of pad: xp[n, c, hp, wp] = x[n, c, hp−pad, wp−pad], 0 outside x.

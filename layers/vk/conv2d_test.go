@@ -71,7 +71,7 @@ func TestConv2D(t *testing.T) {
 				q.N = n
 				t.Run(fmt.Sprintf("batch%d", n), func(t *testing.T) {
 					tx, tw, tb, tdy := in(t, d, x[:n*nx/p.N]), in(t, d, w), in(t, d, b), in(t, d, dy[:n*ny/p.N])
-					ty, tyc, tdx := out(t, d, n*ny/p.N), out(t, d, n*ny/p.N), out(t, d, n*nx/p.N)
+					ty, tyc, tdx, tdxc := out(t, d, n*ny/p.N), out(t, d, n*ny/p.N), out(t, d, n*nx/p.N), out(t, d, n*nx/p.N)
 					tdw, tdb := in(t, d, dw0), in(t, d, db0)
 					scratch, err := d.NewBuffer("scratch", int64(tc.scratch*ColFloats(p))*4, gpu.DeviceMemory)
 					if err != nil {
@@ -82,6 +82,9 @@ func TestConv2D(t *testing.T) {
 						l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
 						l.Conv2DForwardCols(s, tyc.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
 						l.Conv2DBackwardData(s, tdx.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
+						l.noImplicitBwdData = true // the gemm + col2im path too
+						l.Conv2DBackwardData(s, tdxc.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
+						l.noImplicitBwdData = false
 						l.Conv2DBackwardFilter(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), q, scratch)
 					})
 					shapeY, shapeX := []int{n, p.K, oh, ow}, []int{n, p.C, p.H, p.W}
@@ -90,6 +93,7 @@ func TestConv2D(t *testing.T) {
 					compare(t, "y (im2col)", tyc.floats(), f32(y64[:n*ny/p.N]), atol, rtol, shapeY)
 					atol, rtol = convTol(p.K / p.Groups * p.R * p.S)
 					compare(t, "dx", tdx.floats(), f32(dx64[:n*nx/p.N]), atol, rtol, shapeX)
+					compare(t, "dx (col2im)", tdxc.floats(), f32(dx64[:n*nx/p.N]), atol, rtol, shapeX)
 					wantDw, wantDb := f32(dw64), f32(db64)
 					if n == 1 {
 						wantDw, wantDb = dw1, db1
@@ -149,6 +153,23 @@ func TestIm2colCol2im(t *testing.T) {
 		compare(t, tc.name+" im2col", tcol.floats(), want, 0, 0, nil) // a copy: exact
 		// Sums of at most R·S terms: tiny float32 rounding only.
 		compare(t, tc.name+" col2im", tdx.floats(), wantDx, 1e-5, 1e-5, []int{p.N, p.C, p.H, p.W})
+	}
+}
+
+// conv_wflip against its CPU reference (an exact permutation).
+func TestWflip(t *testing.T) {
+	d, l := setup(t)
+	for i, c := range []struct{ g, kg, cg, r, s int }{{1, 1, 1, 1, 1}, {2, 3, 5, 3, 3}, {3, 7, 2, 5, 5}, {1, 17, 3, 2, 4}} {
+		n := c.g * c.kg * c.cg * c.r * c.s
+		w := layerstest.Rand(n, uint64(i+40))
+		want := make([]float32, n)
+		wflipRef(want, w, c.g, c.kg, c.cg, c.r, c.s)
+		tw, twf := in(t, d, w), out(t, d, n)
+		record(t, d, func(s *gpu.Seq) {
+			l.dispatch1D(s, kWflip, n, 64, args(twf.Arg(), tw.Arg()), c.kg, c.cg, c.r, c.s, n)
+		})
+		compare(t, fmt.Sprintf("wflip %+v", c), twf.floats(), want, 0, 0, nil)
+		tw.unchanged("w")
 	}
 }
 

@@ -39,8 +39,10 @@ type Lib struct {
 	// Longer products run as several accumulating dispatches. New sets it to the L2 size on CPU
 	// devices (lavapipe; DefaultPanel when unknown) and to 0, no blocking, on GPUs.
 	Panel int
-	part  *gpu.Buffer   // split-K partial products (see Gemm)
-	owned []*gpu.Buffer // scratch buffers freed with the Lib
+	part  *gpu.Buffer // split-K partial products (see Gemm)
+	// noImplicitBwdData makes Conv2DBackwardData take its gemm + col2im path (tests compare both).
+	noImplicitBwdData bool
+	owned             []*gpu.Buffer // scratch buffers freed with the Lib
 }
 
 // New compiles every registered kernel on d.
