@@ -1,8 +1,8 @@
 #version 460
 // pad: xp[n, c, hp, wp] = x[n, c, hp − pad, wp − pad], 0 outside x, for hp < H + 2·pad and
 // wp < W + 2·pad: the zero-padded input conv2d_fwd reads without bounds checks.
-// One invocation per element of xp. Dispatch: Fold(ceil(N·C·Hp·Wp / 64)). CPU reference: padRef in
-// layers/vk/conv2d.go.
+// One invocation per row (n·C + c, hp) of xp, looping along it (no per-element index divisions).
+// Dispatch: Fold(ceil(N·C·Hp / 64)). CPU reference: padRef in layers/vk/conv2d.go.
 #include "common.glsl"
 layout(local_size_x = 64) in;
 layout(push_constant, std430) uniform PC {
@@ -10,10 +10,20 @@ layout(push_constant, std430) uniform PC {
 	uint NC, H, W, pad;
 } pc;
 void main() {
-	uint i = group_id() * 64 + gl_LocalInvocationID.x;
+	uint row = group_id() * 64 + gl_LocalInvocationID.x;
 	uint Hp = pc.H + 2 * pc.pad, Wp = pc.W + 2 * pc.pad;
-	if (i >= pc.NC * Hp * Wp) return;
-	uint wp = i % Wp, hp = (i / Wp) % Hp, nc = i / (Wp * Hp);
-	uint h = hp - pc.pad, w = wp - pc.pad; // wraps to a huge value left of or above x
-	pc.xp.v[i] = (h < pc.H && w < pc.W) ? pc.x.v[(nc * pc.H + h) * pc.W + w] : 0.0;
+	if (row >= pc.NC * Hp) return;
+	uint hp = row % Hp, nc = row / Hp;
+	uint h = hp - pc.pad; // wraps to a huge value above x
+	uint dst = row * Wp;
+	if (h >= pc.H) {
+		for (uint i = 0; i < Wp; i++) pc.xp.v[dst + i] = 0.0;
+		return;
+	}
+	uint src = (nc * pc.H + h) * pc.W;
+	for (uint i = 0; i < pc.pad; i++) {
+		pc.xp.v[dst + i] = 0.0;
+		pc.xp.v[dst + pc.pad + pc.W + i] = 0.0;
+	}
+	for (uint w = 0; w < pc.W; w++) pc.xp.v[dst + pc.pad + w] = pc.x.v[src + w];
 }

@@ -101,13 +101,18 @@ func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, rel
 		m := min(nc, p.N-n0)
 		var src gpu.Arg = gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4)
 		if p.Pad > 0 {
-			l.dispatch1D(s, kPad, m*per, 64, args(scratch, src), m*p.C, p.H, p.W, p.Pad)
+			l.pad(s, scratch, src, m*p.C, p.H, p.W, p.Pad)
 			src = scratch
 		}
 		l.convImplicit(s, gpu.Offset(y, int64(n0*p.K*ohw)*4), w, src, b, implicitConv{
 			n: m, g: g, kg: kg, cg: p.C / g, r: p.R, s: p.S, stride: p.Stride, wp: wp, hwp: hp * wp,
 			oh: p.OutH(), ow: p.OutW(), flags: flags})
 	}
+}
+
+// pad records xp = x (nc planes of h×w) zero-padded by pad on every side.
+func (l *Lib) pad(s *gpu.Seq, xp, x gpu.Arg, nc, h, w, pad int) {
+	l.dispatch1D(s, kPad, nc*(h+2*pad), 64, args(xp, x), nc, h, w, pad)
 }
 
 // implicitConv is the geometry of one conv2d_fwd dispatch: n images of a padded input (rows wp
@@ -177,7 +182,7 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 				m := min(nc, p.N-n0)
 				var src gpu.Arg = gpu.Offset(dy, int64(n0*p.K*ohw)*4)
 				if pp > 0 {
-					l.dispatch1D(s, kPad, m*per, 64, args(dyp, src), m*p.K, oh, ow, pp)
+					l.pad(s, dyp, src, m*p.K, oh, ow, pp)
 					src = dyp
 				}
 				l.convImplicit(s, gpu.Offset(dx, int64(n0*p.C*p.H*p.W)*4), scratch, src, scratch, implicitConv{

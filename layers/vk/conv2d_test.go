@@ -183,7 +183,7 @@ func TestPad(t *testing.T) {
 		padRef(want, x, c.nc, c.h, c.w, c.pad)
 		tx, txp := in(t, d, x), out(t, d, len(want))
 		record(t, d, func(s *gpu.Seq) {
-			l.dispatch1D(s, kPad, len(want), 64, args(txp.Arg(), tx.Arg()), c.nc, c.h, c.w, c.pad)
+			l.pad(s, txp.Arg(), tx.Arg(), c.nc, c.h, c.w, c.pad)
 		})
 		compare(t, fmt.Sprintf("pad %+v", c), txp.floats(), want, 0, 0, []int{c.nc, hp, wp})
 		tx.unchanged("x")
