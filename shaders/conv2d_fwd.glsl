@@ -10,6 +10,7 @@
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
+#include "tile.glsl"
 layout(local_size_x = 64) in;
 layout(push_constant, std430) uniform PC {
 	F32Out y; F32In w; F32In xp; F32In bias;
@@ -17,7 +18,7 @@ layout(push_constant, std430) uniform PC {
 	uint sxn, sxz, syn, syz, flags;
 } pc;
 
-const uint TM = 16, WG = 64;
+const uint TM = TILE_TM, WG = 64;
 
 void main() {
 	uint row0 = gl_WorkGroupID.x * TM;
@@ -38,8 +39,7 @@ void main() {
 		boff[t] = n * pc.sxn + z * pc.sxz + oh * pc.stride * pc.Wp + ow * pc.stride;
 	}
 	float acc[TM][TN];
-	[[unroll]] for (uint i = 0; i < TM; i++)
-		[[unroll]] for (uint t = 0; t < TN; t++) acc[i][t] = 0.0;
+	TILE_ZERO(acc)
 	// One loop over k = (c·R + r)·S + s; the B offset c·Hp·Wp + r·Wp + s steps by 1, plus Wp − S
 	// when s wraps and Hp·Wp − R·Wp when r does too (branch-free: selects, not ifs).
 	uint K = pc.CG * RS, kb = 0, s = 0, r = 0;
@@ -48,14 +48,7 @@ void main() {
 		float x0 = pc.w.v[a0 + ka], x1 = pc.w.v[a1 + ka];
 		float bv[TN];
 		[[unroll]] for (uint t = 0; t < TN; t++) bv[t] = pc.xp.v[boff[t] + kb];
-		[[unroll]] for (uint i = 0; i < 8; i++) {
-			float av = subgroupBroadcast(x0, i);
-			[[unroll]] for (uint t = 0; t < TN; t++) acc[i][t] += av * bv[t];
-		}
-		[[unroll]] for (uint i = 0; i < 8; i++) {
-			float av = subgroupBroadcast(x1, i);
-			[[unroll]] for (uint t = 0; t < TN; t++) acc[8 + i][t] += av * bv[t];
-		}
+		TILE_MAC(acc, x0, x1, bv)
 		s++;
 		bool ws = s == pc.S;
 		s = ws ? 0u : s;

@@ -3,6 +3,7 @@
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
+#include "tile.glsl"
 layout(local_size_x = 64) in;
 layout(push_constant, std430) uniform PC {
 	F32 c; F32In a; F32In b; F32In bias;
@@ -16,7 +17,7 @@ layout(push_constant, std430) uniform PC {
 	                  // writes (no bias, no accumulate) to C + s·scs, for gemm_reduce to add up
 } pc;
 
-const uint TM = 16, WG = 64;
+const uint TM = TILE_TM, WG = 64;
 
 void main() {
 	uint row0 = gl_WorkGroupID.x * TM;
@@ -36,22 +37,14 @@ void main() {
 		boff[t] = z * pc.sbz + n1 * pc.sbn1 + n2 * pc.sbn2;
 	}
 	float acc[TM][TN];
-	[[unroll]] for (uint i = 0; i < TM; i++)
-		[[unroll]] for (uint t = 0; t < TN; t++) acc[i][t] = 0.0;
+	TILE_ZERO(acc)
 	for (uint k1 = k1lo; k1 < k1hi; k1++) {
 		uint ka = k1 * pc.sak1, kb = k1 * pc.sbk1;
 		for (uint k2 = 0; k2 < pc.K2; k2++) {
 			float x0 = pc.a.v[a0 + ka], x1 = pc.a.v[a1 + ka];
 			float bv[TN];
 			[[unroll]] for (uint t = 0; t < TN; t++) bv[t] = pc.b.v[boff[t] + kb];
-			[[unroll]] for (uint i = 0; i < 8; i++) {
-				float av = subgroupBroadcast(x0, i);
-				[[unroll]] for (uint t = 0; t < TN; t++) acc[i][t] += av * bv[t];
-			}
-			[[unroll]] for (uint i = 0; i < 8; i++) {
-				float av = subgroupBroadcast(x1, i);
-				[[unroll]] for (uint t = 0; t < TN; t++) acc[8 + i][t] += av * bv[t];
-			}
+			TILE_MAC(acc, x0, x1, bv)
 			ka += pc.sak2;
 			kb += pc.sbk2;
 		}

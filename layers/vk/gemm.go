@@ -99,33 +99,12 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 		name, cols = kGemmNarrow, gemmNarrowTN
 	}
 	splits := max(g.Splits, 1)
-	if kc := g.k1Block(cols, l.Panel); kc < g.K1 {
-		// k1 in blocks of kc (whole k2 ranges), with the same epilogue rules as k2 blocks below.
-		for k0 := 0; k0 < g.K1; k0 += kc {
-			gk := g
-			gk.K1 = min(kc, g.K1-k0)
-			gk.Accumulate = g.Accumulate || k0 > 0
-			gk.ReLU = g.ReLU && k0+kc >= g.K1
-			if k0 > 0 {
-				gk.Bias = NoBias
-			}
-			l.Gemm(s, c, gpu.Offset(a, int64(k0*g.SAk1)*4), gpu.Offset(b, int64(k0*g.SBk1)*4), bias, gk)
-		}
+	if kc := g.k1Block(cols, l.Panel); kc < g.K1 { // k1 in blocks of whole k2 ranges
+		l.gemmBlocks(s, c, a, b, bias, g, g.K1, kc, g.SAk1, g.SBk1, func(gk *Gemm, n int) { gk.K1 = n })
 		return
 	}
 	if kc := g.kBlock(cols, l.Panel); kc < g.K2 {
-		// k in blocks of kc: the first block writes C (with the bias, or adding to C when
-		// accumulating), later ones add to it, the last applies ReLU.
-		for k0 := 0; k0 < g.K2; k0 += kc {
-			gk := g
-			gk.K2 = min(kc, g.K2-k0)
-			gk.Accumulate = g.Accumulate || k0 > 0
-			gk.ReLU = g.ReLU && k0+kc >= g.K2
-			if k0 > 0 {
-				gk.Bias = NoBias
-			}
-			l.Gemm(s, c, gpu.Offset(a, int64(k0*g.SAk2)*4), gpu.Offset(b, int64(k0*g.SBk2)*4), bias, gk)
-		}
+		l.gemmBlocks(s, c, a, b, bias, g, g.K2, kc, g.SAk2, g.SBk2, func(gk *Gemm, n int) { gk.K2 = n })
 		return
 	}
 	out, outSplit := c, 0
@@ -142,6 +121,23 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 		g.SCm, g.SCn1, g.SCn2, g.SAz, g.SBz, g.SCz, g.SBiasZ, g.flags(), splits, outSplit)
 	if splits > 1 {
 		l.dispatch1D(s, kGemmReduce, outSplit, 256, args(c, out), outSplit, splits, g.Accumulate)
+	}
+}
+
+// gemmBlocks records g as several dispatches over blocks of kc of a k range of length n (k1 or k2;
+// set gives a block's copy of g its length), A and B offset by sa and sb floats per k: the first
+// block writes C (with the bias, or adding to C when accumulating), later ones add to it, the last
+// applies ReLU.
+func (l *Lib) gemmBlocks(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm, n, kc, sa, sb int, set func(gk *Gemm, n int)) {
+	for k0 := 0; k0 < n; k0 += kc {
+		gk := g
+		set(&gk, min(kc, n-k0))
+		gk.Accumulate = g.Accumulate || k0 > 0
+		gk.ReLU = g.ReLU && k0+kc >= n
+		if k0 > 0 {
+			gk.Bias = NoBias
+		}
+		l.Gemm(s, c, gpu.Offset(a, int64(k0*sa)*4), gpu.Offset(b, int64(k0*sb)*4), bias, gk)
 	}
 }
 
