@@ -6,12 +6,8 @@
 // if flags&2 and applies ReLU if flags&8. Lane l owns columns l + 64·t; lanes 0..7 of each subgroup
 // load 8 rows of w that subgroupBroadcast shares (needs subgroups of at least 8).
 // Dispatch: (ceil(KG/16), ceil(N·OH·OW/(64·TN)), G). CPU reference: layers.Conv2DForward.
-#extension GL_KHR_shader_subgroup_basic : require
-#extension GL_KHR_shader_subgroup_ballot : require
-#extension GL_EXT_control_flow_attributes : require
-#include "common.glsl"
 #include "tile.glsl"
-layout(local_size_x = 64) in;
+#include "common.glsl"
 layout(push_constant, std430) uniform PC {
 	F32Out y; F32In w; F32In xp; F32In bias;
 	uint KG, NCOL, OHW, OW, CG, R, S, Wp, HWp, stride;

@@ -1,10 +1,6 @@
 // gemm.glsl: the body of the gemm kernels; each .comp defines TN (columns per lane) first.
-#extension GL_KHR_shader_subgroup_basic : require
-#extension GL_KHR_shader_subgroup_ballot : require
-#extension GL_EXT_control_flow_attributes : require
-#include "common.glsl"
 #include "tile.glsl"
-layout(local_size_x = 64) in;
+#include "common.glsl"
 layout(push_constant, std430) uniform PC {
 	F32 c; F32In a; F32In b; F32In bias;
 	uint M, N, K1, K2, ND;

@@ -1,6 +1,11 @@
 // tile.glsl: the register tile shared by gemm.glsl and conv2d_fwd.glsl. A lane accumulates
 // TILE_TM = 16 rows × TN columns in acc; each k step, lanes 0..7 of a subgroup hold rows
 // (x0: rows 0..7, x1: rows 8..15) that subgroupBroadcast shares, and bv the lane's TN B values.
+// Workgroups are 64 lanes.
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_ballot : require
+#extension GL_EXT_control_flow_attributes : require
+layout(local_size_x = 64) in;
 #define TILE_TM 16u
 #define TILE_ZERO(acc) \
 	[[unroll]] for (uint i_ = 0; i_ < TILE_TM; i_++) \

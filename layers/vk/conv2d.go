@@ -9,8 +9,8 @@ import (
 
 // Conv2D's forward runs as an implicit gemm (conv2d_fwd: the product kernel's tile reading the
 // zero-padded input directly, no column matrix), or as im2col + gemm where the columns are wanted
-// for backward-filter; backward-filter runs im2col + gemm and backward-data gemm + col2im. Each
-// goes a chunk of images at a time through a caller-owned scratch buffer, which bounds memory
+// for backward-filter; backward-data runs as the same implicit gemm where the stride is 1 (gemm +
+// col2im otherwise) and backward-filter as im2col + gemm. Each goes a chunk of images at a time through a caller-owned scratch buffer, which bounds memory
 // whatever the batch.
 var (
 	kPad           = register("pad", 4, gpu.Write, gpu.Read)
@@ -76,7 +76,7 @@ func (l *Lib) im2col(s *gpu.Seq, col, x gpu.Arg, p layers.Conv2D, n0, nc int) {
 // (no bias).
 func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, relu bool, scratch gpu.Arg) {
 	checkConv(p, x, w, y)
-	ohw, g, kg, _ := convDims(p)
+	_, g, kg, _ := convDims(p)
 	hp, wp := p.H+2*p.Pad, p.W+2*p.Pad
 	per := p.C * hp * wp // floats of one padded image
 	nc := p.N
@@ -97,16 +97,23 @@ func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, rel
 	if relu {
 		flags |= 8
 	}
-	for n0 := 0; n0 < p.N; n0 += nc {
-		m := min(nc, p.N-n0)
-		var src gpu.Arg = gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4)
-		if p.Pad > 0 {
-			l.pad(s, scratch, src, m*p.C, p.H, p.W, p.Pad)
-			src = scratch
+	l.convPadded(s, y, w, x, b, scratch, p.N, nc, p.H, p.W, p.Pad, implicitConv{
+		g: g, kg: kg, cg: p.C / g, r: p.R, s: p.S, stride: p.Stride, wp: wp, hwp: hp * wp,
+		oh: p.OutH(), ow: p.OutW(), flags: flags})
+}
+
+// convPadded records the implicit convolution c of n images of x (c.g·c.cg planes of h×w each) into
+// y, nc images at a time, each chunk zero-padded by pad into xp first (read in place when pad is 0).
+func (l *Lib) convPadded(s *gpu.Seq, y, w, x, b, xp gpu.Arg, n, nc, h, wd, pad int, c implicitConv) {
+	planes, yImg := c.g*c.cg, c.g*c.kg*c.oh*c.ow
+	for n0 := 0; n0 < n; n0 += nc {
+		c.n = min(nc, n-n0)
+		var src gpu.Arg = gpu.Offset(x, int64(n0*planes*h*wd)*4)
+		if pad > 0 {
+			l.pad(s, xp, src, c.n*planes, h, wd, pad)
+			src = xp
 		}
-		l.convImplicit(s, gpu.Offset(y, int64(n0*p.K*ohw)*4), w, src, b, implicitConv{
-			n: m, g: g, kg: kg, cg: p.C / g, r: p.R, s: p.S, stride: p.Stride, wp: wp, hwp: hp * wp,
-			oh: p.OutH(), ow: p.OutW(), flags: flags})
+		l.convImplicit(s, gpu.Offset(y, int64(n0*yImg)*4), w, src, b, c)
 	}
 }
 
@@ -177,17 +184,8 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 		if avail := gpu.Avail(scratch)/4 - int64(nwf); avail >= int64(per) {
 			nc := min(p.N, int(avail/int64(per)))
 			l.dispatch1D(s, kWflip, p.K*cg*p.R*p.S, 64, args(scratch, w), kg, cg, p.R, p.S, p.K*cg*p.R*p.S)
-			dyp := gpu.Offset(scratch, int64(nwf)*4)
-			for n0 := 0; n0 < p.N; n0 += nc {
-				m := min(nc, p.N-n0)
-				var src gpu.Arg = gpu.Offset(dy, int64(n0*p.K*ohw)*4)
-				if pp > 0 {
-					l.pad(s, dyp, src, m*p.K, oh, ow, pp)
-					src = dyp
-				}
-				l.convImplicit(s, gpu.Offset(dx, int64(n0*p.C*p.H*p.W)*4), scratch, src, scratch, implicitConv{
-					n: m, g: g, kg: cg, cg: kg, r: p.R, s: p.S, stride: 1, wp: wp, hwp: hp * wp, oh: p.H, ow: p.W})
-			}
+			l.convPadded(s, dx, scratch, dy, scratch, gpu.Offset(scratch, int64(nwf)*4), p.N, nc, oh, ow, pp, implicitConv{
+				g: g, kg: cg, cg: kg, r: p.R, s: p.S, stride: 1, wp: wp, hwp: hp * wp, oh: p.H, ow: p.W})
 			return
 		}
 	}
