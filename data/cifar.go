@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 )
 
 // CIFAR-10 binary: each record is 1 label byte then 3072 pixel bytes, the 1024 red values of the
@@ -22,23 +25,42 @@ const (
 var CIFAR10Classes = []string{"airplane", "automobile", "bird", "cat", "deer",
 	"dog", "frog", "horse", "ship", "truck"}
 
+// maxCIFARBytes is the most record bytes the batch files of one split may hold (they are read
+// into memory): CIFAR-10's five training batches are 154 MB.
+const maxCIFARBytes = 768 << 20
+
 // decodeCIFAR parses one CIFAR-10 batch file's bytes into labels and HWC pixels; name is for errors.
 func decodeCIFAR(name string, b []byte) (labels []int32, pixels []byte, err error) {
-	if len(b) == 0 {
-		return nil, nil, fmt.Errorf("data: %s: empty CIFAR-10 batch file", name)
-	}
-	if len(b)%cifarRecord != 0 {
-		return nil, nil, fmt.Errorf("data: %s: %d bytes is not a whole number of %d-byte CIFAR-10 records (truncated or not CIFAR-10)",
-			name, len(b), cifarRecord)
+	if err := checkCIFARSize(name, int64(len(b))); err != nil {
+		return nil, nil, err
 	}
 	n := len(b) / cifarRecord
-	labels = make([]int32, n)
-	pixels = make([]byte, n*cifarPixels)
+	labels, pixels = make([]int32, n), make([]byte, n*cifarPixels)
+	return labels, pixels, readCIFARRecords(name, bytes.NewReader(b), labels, pixels)
+}
+
+// checkCIFARSize refuses a batch file size that is not a positive whole number of records.
+func checkCIFARSize(name string, size int64) error {
+	if size == 0 {
+		return fmt.Errorf("data: %s: empty CIFAR-10 batch file", name)
+	}
+	if size%cifarRecord != 0 {
+		return fmt.Errorf("data: %s: %d bytes is not a whole number of %d-byte CIFAR-10 records (truncated or not CIFAR-10)",
+			name, size, cifarRecord)
+	}
+	return nil
+}
+
+// readCIFARRecords reads len(labels) records from r into labels and pixels (HWC).
+func readCIFARRecords(name string, r io.Reader, labels []int32, pixels []byte) error {
 	const plane = cifarSide * cifarSide
-	for i := 0; i < n; i++ {
-		rec := b[i*cifarRecord : (i+1)*cifarRecord]
+	var rec [cifarRecord]byte
+	for i := range labels {
+		if _, err := io.ReadFull(r, rec[:]); err != nil {
+			return fmt.Errorf("data: %s: reading record %d: %v", name, i, err)
+		}
 		if rec[0] >= byte(len(CIFAR10Classes)) {
-			return nil, nil, fmt.Errorf("data: %s: record %d has label %d, CIFAR-10 labels are 0..9 (is this CIFAR-100?)",
+			return fmt.Errorf("data: %s: record %d has label %d, CIFAR-10 labels are 0..9 (is this CIFAR-100?)",
 				name, i, rec[0])
 		}
 		labels[i] = int32(rec[0])
@@ -49,26 +71,49 @@ func decodeCIFAR(name string, b []byte) (labels []int32, pixels []byte, err erro
 			dst[3*p+2] = rec[1+2*plane+p]
 		}
 	}
-	return labels, pixels, nil
+	return nil
 }
 
-// loadCIFARFiles concatenates several batch files into one memSource.
+// loadCIFARFiles reads several batch files (regular files, at most maxCIFARBytes together) into
+// one memSource, allocating its pixels once.
 func loadCIFARFiles(files []string) (*memSource, error) {
-	m := &memSource{path: files[0], c: 3, h: cifarSide, w: cifarSide, files: files}
+	m := &memSource{path: files[0], c: 3, h: cifarSide, w: cifarSide}
 	if len(files) > 1 {
 		m.path = filepath.Join(filepath.Dir(files[0]), "data_batch_*.bin")
 	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	var fs []*os.File
+	defer func() {
+		for _, f := range fs {
+			f.Close()
+		}
+	}()
+	var total int64
+	var counts []int
+	for _, p := range files {
+		f, fi, err := regfile.Open(p, "a CIFAR-10 batch file")
 		if err != nil {
 			return nil, fmt.Errorf("data: %v", err)
 		}
-		l, p, err := decodeCIFAR(f, b)
-		if err != nil {
+		fs = append(fs, f)
+		m.ident += fileIdent(p, fi)
+		if err := checkCIFARSize(p, fi.Size()); err != nil {
 			return nil, err
 		}
-		m.labels = append(m.labels, l...)
-		m.pixels = append(m.pixels, p...)
+		if total += fi.Size(); total > maxCIFARBytes {
+			return nil, fmt.Errorf("data: %s: CIFAR-10 batch files of more than %d MiB in one split", m.path, maxCIFARBytes>>20)
+		}
+		counts = append(counts, int(fi.Size()/cifarRecord))
+	}
+	n := int(total / cifarRecord)
+	m.labels, m.pixels = make([]int32, n), make([]byte, n*cifarPixels)
+	at := 0
+	for i, f := range fs {
+		k := counts[i]
+		r := bufio.NewReaderSize(f, 1<<20)
+		if err := readCIFARRecords(files[i], r, m.labels[at:at+k], m.pixels[at*cifarPixels:(at+k)*cifarPixels]); err != nil {
+			return nil, err
+		}
+		at += k
 	}
 	return m, nil
 }
@@ -121,7 +166,7 @@ func openCIFAR(path string) (*Dataset, error) {
 
 // cifarClasses reads batches.meta.txt (one name a line) when it lists ten names, else the standard ten.
 func cifarClasses(meta string) []string {
-	b, err := os.ReadFile(meta)
+	b, err := regfile.ReadFile(meta, 1<<20, "a list of class names")
 	if err == nil {
 		var names []string
 		sc := bufio.NewScanner(bytes.NewReader(b))

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 )
 
 // detect guesses the layout of path: a shard folder (manifest.json, or train/manifest.json), a
@@ -16,6 +18,9 @@ func detect(path string) (Format, error) {
 			return FormatAuto, fmt.Errorf("data: %s: no such file or folder (%s)", path, layoutsHelp)
 		}
 		return FormatAuto, fmt.Errorf("data: %v (%s)", err, layoutsHelp)
+	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		return FormatAuto, fmt.Errorf("data: %s: %s, not a dataset file or folder (%s)", path, regfile.Describe(fi.Mode()), layoutsHelp)
 	}
 	base := strings.ToLower(filepath.Base(path))
 	if !fi.IsDir() {

@@ -43,8 +43,10 @@
 // 0..255 units (the paper); NormImageNet is torchvision's (x/255−mean)/std for imported weights;
 // NormChannel uses the training set's per-channel mean and std; NormNone is x/255. The statistics
 // (Stats: mean image, channel moments, covariance and its eigenvectors) are computed once from up to
-// StatsSamples training images and cached in a small file beside the data, or under
-// $XDG_CACHE_HOME/alexnet (~/.cache/alexnet) when the data folder is read-only.
+// StatsSamples training images and cached in a small file in the user's cache folder
+// ($XDG_CACHE_HOME/alexnet, else ~/.cache/alexnet, or OpenOptions.CacheDir), keyed by the dataset's
+// absolute path and its files' names, sizes and modification times. Nothing is written into a
+// dataset folder.
 //
 // # Determinism
 //
@@ -60,4 +62,12 @@
 // empty, per epoch in the loader for files that fail to decode (each replaced by the next readable
 // sample, so batches stay full and deterministic). IDX, CIFAR-10 and shard files with a wrong magic,
 // size or checksum are errors naming the file.
+//
+// Every input is bounded. Only regular files are read: a FIFO, a device (or a link to one) or a
+// socket is refused by type before it is opened — skipped and listed inside an ImageFolder, an
+// error naming the file elsewhere. An IDX file may declare at most 768 MiB (refused from its
+// header, before any decompression), a CIFAR-10 split at most 768 MiB. Image decoding shares one
+// budget of 256 MiB per process: each decode reserves what its header says the decoder will
+// allocate and waits for it, and an image needing more than the whole budget is refused. Class
+// folders that hold no images, or that are symbolic links (followed), are named in a warning.
 package data

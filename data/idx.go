@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
@@ -10,13 +11,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 )
 
 // IDX (LeCun's MNIST format): bytes 0,0 then the element type (0x08 = unsigned byte) and the number
 // of dimensions; then each dimension as a big-endian uint32; then the elements, row-major.
 
-// maxIDXBytes bounds the element count a header may declare (MNIST's train images are 47 MB).
-const maxIDXBytes = 1 << 32
+// maxIDXBytes is the most elements (bytes) one IDX file may declare: the whole file is held in
+// memory, and a gzipped IDX can claim a thousand times its size. MNIST's train images are 47 MB,
+// EMNIST ByClass's 640 MB. A header declaring more is refused before anything is allocated or
+// decompressed, and no more than the header declares is ever read.
+const maxIDXBytes = 768 << 20
 
 // FashionMNISTClasses are Fashion-MNIST's label names, by label.
 var FashionMNISTClasses = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -27,9 +33,14 @@ var MNISTClasses = []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
 
 // decodeIDX parses one IDX file's bytes (gzip-compressed or not); name is used in errors.
 func decodeIDX(name string, b []byte) (dims []int, elems []byte, err error) {
-	var r io.Reader = bytes.NewReader(b)
-	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
-		zr, err := gzip.NewReader(r)
+	return readIDXFrom(name, bufio.NewReader(bytes.NewReader(b)))
+}
+
+// readIDXFrom parses an IDX stream, gunzipping it when it starts with gzip's magic.
+func readIDXFrom(name string, br *bufio.Reader) (dims []int, elems []byte, err error) {
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, nil, fmt.Errorf("data: %s: bad gzip stream: %v", name, err)
 		}
@@ -38,7 +49,8 @@ func decodeIDX(name string, b []byte) (dims []int, elems []byte, err error) {
 	return parseIDX(name, r)
 }
 
-// parseIDX reads an uncompressed IDX stream whose elements are unsigned bytes.
+// parseIDX reads an uncompressed IDX stream whose elements are unsigned bytes: the header, then
+// exactly the elements it declares (at most maxIDXBytes), then the end of the stream.
 func parseIDX(name string, r io.Reader) (dims []int, elems []byte, err error) {
 	var head [4]byte
 	if _, err := io.ReadFull(r, head[:]); err != nil {
@@ -61,34 +73,53 @@ func parseIDX(name string, r io.Reader) (dims []int, elems []byte, err error) {
 	total := uint64(1)
 	for i := 0; i < nd; i++ {
 		d := uint64(binary.BigEndian.Uint32(raw[4*i:]))
-		total *= d
-		if total > maxIDXBytes || (i > 0 && d > maxIDXBytes) {
-			return nil, nil, fmt.Errorf("data: %s: IDX dimensions declare more than %d bytes", name, uint64(maxIDXBytes))
-		}
 		dims = append(dims, int(d))
+		total *= d // cannot overflow: total ≤ maxIDXBytes < 2^32 before, d < 2^32
+		if total > maxIDXBytes {
+			return nil, nil, fmt.Errorf("data: %s: IDX header declares %v elements, more than the %d MiB an IDX file may hold",
+				name, idxDims(raw), maxIDXBytes>>20)
+		}
 	}
-	// Grow the buffer as data arrives rather than trusting the header with one big allocation.
-	elems, err = io.ReadAll(io.LimitReader(r, int64(total)+1))
+	// The buffer is exactly what the header declares; its pages are only touched as data arrives.
+	elems = make([]byte, total)
+	n, err := io.ReadFull(r, elems)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		return nil, nil, fmt.Errorf("data: %s: IDX data truncated: header %v declares %d bytes, the file holds %d", name, dims, total, n)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("data: %s: reading IDX data: %v", name, err)
 	}
-	if uint64(len(elems)) != total {
-		what := "truncated"
-		if uint64(len(elems)) > total {
-			what = "has trailing bytes"
-		}
-		return nil, nil, fmt.Errorf("data: %s: IDX data %s: header %v declares %d bytes", name, what, dims, total)
+	var extra [1]byte
+	if k, err := io.ReadFull(r, extra[:]); k > 0 {
+		return nil, nil, fmt.Errorf("data: %s: IDX data has trailing bytes: header %v declares %d bytes", name, dims, total)
+	} else if err != io.EOF {
+		return nil, nil, fmt.Errorf("data: %s: reading IDX data: %v", name, err)
 	}
 	return dims, elems, nil
 }
 
-// readIDX reads and parses one IDX file from disk.
-func readIDX(path string) ([]int, []byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("data: %v", err)
+// idxDims formats all dimensions of a raw IDX header for messages.
+func idxDims(raw []byte) string {
+	s := ""
+	for i := 0; i+4 <= len(raw); i += 4 {
+		if i > 0 {
+			s += "×"
+		}
+		s += fmt.Sprint(binary.BigEndian.Uint32(raw[i:]))
 	}
-	return decodeIDX(path, b)
+	return s
+}
+
+// readIDX reads and parses one IDX file from disk, which must be a regular file; ident is the
+// file's fileIdent.
+func readIDX(path string) (dims []int, elems []byte, ident string, err error) {
+	f, fi, err := regfile.Open(path, "an IDX file")
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("data: %v", err)
+	}
+	defer f.Close()
+	dims, elems, err = readIDXFrom(path, bufio.NewReaderSize(f, 1<<20))
+	return dims, elems, fileIdent(path, fi), err
 }
 
 // idxName matches MNIST-style file names: train-images-idx3-ubyte.gz, t10k-labels.idx1-ubyte, ...
@@ -101,14 +132,14 @@ func isIDXName(name string) bool {
 
 // loadIDXPair reads an images file and its labels file into a memSource; their counts must agree.
 func loadIDXPair(imgPath, lblPath string) (*memSource, error) {
-	dims, pix, err := readIDX(imgPath)
+	dims, pix, ident, err := readIDX(imgPath)
 	if err != nil {
 		return nil, err
 	}
 	if len(dims) != 3 {
 		return nil, fmt.Errorf("data: %s: IDX images need 3 dimensions (n, rows, cols), got %v", imgPath, dims)
 	}
-	ldims, lbl, err := readIDX(lblPath)
+	ldims, lbl, lident, err := readIDX(lblPath)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +150,7 @@ func loadIDXPair(imgPath, lblPath string) (*memSource, error) {
 		return nil, fmt.Errorf("data: %s: IDX images file is empty (%v)", imgPath, dims)
 	}
 	m := &memSource{path: imgPath, pixels: pix, c: 1, h: dims[1], w: dims[2],
-		labels: make([]int32, len(lbl)), files: []string{imgPath, lblPath}}
+		labels: make([]int32, len(lbl)), ident: ident + lident}
 	for i, l := range lbl {
 		m.labels[i] = int32(l)
 	}

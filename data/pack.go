@@ -31,14 +31,17 @@ type PackedSplit struct {
 	Images  int    // images stored (in new and reused shards)
 	Skipped int    // unreadable files among those decoded in this run
 	Shards  int    // shards in the split
-	Reused  int    // shards already complete from an earlier run, left as they were
+	Reused  int    // shards already complete from an earlier run, verified and left as they were
+	Rebuilt int    // shards an earlier run left that failed verification, removed and written anew
 }
 
 // Pack converts the ImageFolder at in into shard folders out/train (and out/val when in has a val
 // split): every image rescaled so its shorter side is Size and centre-cropped to Size×Size. Shard k
 // holds the readable images among source files k·ShardSize … (k+1)·ShardSize−1, so a run that was
-// interrupted (ctx cancelled, killed) is finished by running Pack again: complete shards are kept,
-// a half-written one never has its final name. Unreadable files are skipped and listed in one warning.
+// interrupted (ctx cancelled, killed) is finished by running Pack again: a half-written shard never
+// has its final name, and shards already there are verified (verifyShard) and kept, or removed and
+// rebuilt when damaged. The manifest records each finished shard's size and checksum. Unreadable
+// files are skipped and listed in one warning; empty and symlinked class folders are named in one.
 func Pack(ctx context.Context, in, out string, opts PackOptions) ([]PackedSplit, error) {
 	if opts.Size <= 0 {
 		opts.Size = 256
@@ -74,14 +77,15 @@ func Pack(ctx context.Context, in, out string, opts PackOptions) ([]PackedSplit,
 		if sp[1] == "" {
 			continue
 		}
-		files, labels, err := scanSplit(sp[1], classes, &skipped)
+		sc, err := scanSplit(sp[1], classes, &skipped)
 		if err != nil {
 			return nil, err
 		}
-		if len(files) == 0 {
+		sc.report(opts.Warn, classes)
+		if len(sc.files) == 0 {
 			return nil, fmt.Errorf("data: %s: no .jpg, .jpeg or .png files in the class folders (%s)", sp[1], layoutsHelp)
 		}
-		jobs = append(jobs, job{sp[0], sp[1], files, labels})
+		jobs = append(jobs, job{sp[0], sp[1], sc.files, sc.labels})
 	}
 	total, done := 0, 0
 	for _, j := range jobs {
@@ -119,21 +123,25 @@ func listHash(dir string, files []string, labels []int32) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-// prepareShardDir creates dir with m as its manifest, or checks that an earlier run's manifest is
-// the same, and removes temporary files an interrupted run left.
+// prepareShardDir creates dir with m as its manifest, or checks that an earlier run's manifest
+// describes the same run (and takes over its shard checksums), and removes temporary files an
+// interrupted run left.
 func prepareShardDir(dir string, m *shardManifest) error {
 	old, err := readManifest(dir)
 	switch {
 	case err == nil:
 		m.Source = old.Source // the same images may be packed from a moved folder
-		if !reflect.DeepEqual(old, m) {
+		if !sameRun(old, m) {
 			return fmt.Errorf("data: %s holds shards of a different prep run (other images, size or shard size); "+
 				"choose another --out or delete it", dir)
 		}
+		m.Sums = old.Sums
 	case errors.Is(err, os.ErrNotExist):
-		b, _ := json.MarshalIndent(m, "", "  ")
-		if err := writeFileAtomic(filepath.Join(dir, manifestName), append(b, '\n')); err != nil {
-			return fmt.Errorf("data: writing shard manifest: %v", err)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("data: %v", err)
+		}
+		if err := writeManifest(dir, m); err != nil {
+			return err
 		}
 	default:
 		return err
@@ -145,20 +153,18 @@ func prepareShardDir(dir string, m *shardManifest) error {
 	return nil
 }
 
-// shardComplete reports whether path is a valid shard of the manifest's shape.
-func shardComplete(path string, m *shardManifest) (int, bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, false
+// sameRun reports whether two manifests describe the same prep run (their shard checksums aside).
+func sameRun(a, b *shardManifest) bool {
+	x, y := *a, *b
+	x.Sums, y.Sums = nil, nil
+	return reflect.DeepEqual(x, y)
+}
+
+// writeManifest writes dir/manifest.json atomically.
+func writeManifest(dir string, m *shardManifest) error {
+	b, _ := json.MarshalIndent(m, "", "  ")
+	if err := writeFileAtomic(filepath.Join(dir, manifestName), append(b, '\n')); err != nil {
+		return fmt.Errorf("data: writing shard manifest: %v", err)
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return 0, false
-	}
-	h, err := readShardHeader(path, f, fi.Size())
-	if err != nil || h.h != m.Size || h.w != m.Size || h.c != 3 || !reflect.DeepEqual(h.classes, m.Classes) {
-		return 0, false
-	}
-	return len(h.labels), true
+	return nil
 }

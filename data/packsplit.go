@@ -24,17 +24,39 @@ func packSplit(ctx context.Context, dir string, m *shardManifest, files []string
 	chunk := func(k int) (int, int) { return k * m.ShardSize, min((k+1)*m.ShardSize, len(files)) }
 	var todo []int  // shards to write
 	var order []int // source file indices to decode, shard after shard
-	for k := 0; k < m.Shards; k++ {
+	recorded := false
+	for k, ks := range verifyKept(dir, m, opts.Workers) {
 		lo, hi := chunk(k)
-		if n, ok := shardComplete(filepath.Join(dir, shardFileName(k)), m); ok {
+		name := shardFileName(k)
+		switch {
+		case ks.exists && ks.err == nil:
 			ps.Reused++
-			ps.Images += n
+			ps.Images += ks.n
 			progress(hi - lo)
+			if _, ok := m.Sums[name]; !ok { // finished just before an interruption: record it now
+				m.setSum(name, ks.sum)
+				recorded = true
+			}
 			continue
+		case ks.exists:
+			fmt.Fprintf(opts.Warn, "data: warning: %v; rebuilding it\n", ks.err)
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				return fmt.Errorf("data: removing a damaged shard: %v", err)
+			}
+			ps.Rebuilt++
+		}
+		if _, ok := m.Sums[name]; ok {
+			delete(m.Sums, name)
+			recorded = true
 		}
 		todo = append(todo, k)
 		for i := lo; i < hi; i++ {
 			order = append(order, i)
+		}
+	}
+	if recorded {
+		if err := writeManifest(dir, m); err != nil {
+			return err
 		}
 	}
 	if len(todo) == 0 {
@@ -43,7 +65,6 @@ func packSplit(ctx context.Context, dir string, m *shardManifest, files []string
 	size := m.Size * m.Size * 3
 	window := 4 * opts.Workers
 	free := make(chan []byte, window+2)
-	scratch := make(chan *decodeScratch, opts.Workers)
 	run := startOrdered(len(order), opts.Workers, window, func(j int) packed {
 		if ctx.Err() != nil {
 			return packed{err: ctx.Err()}
@@ -54,22 +75,7 @@ func packSplit(ctx context.Context, dir string, m *shardManifest, files []string
 		default:
 			pix = make([]byte, size)
 		}
-		var sc *decodeScratch
-		select {
-		case sc = <-scratch:
-		default:
-		}
-		b, err := os.ReadFile(files[order[j]])
-		if err != nil {
-			err = fmt.Errorf("%v: %w", err, ErrBadImage)
-		} else {
-			sc, err = decodeSquare(files[order[j]], b, m.Size, pix, sc)
-		}
-		select {
-		case scratch <- sc:
-		default:
-		}
-		return packed{pix, err}
+		return packed{pix, DecodeImageFile(files[order[j]], m.Size, pix)}
 	})
 	defer run.close()
 	for _, k := range todo {
@@ -109,6 +115,10 @@ func packSplit(ctx context.Context, dir string, m *shardManifest, files []string
 		if err := sw.finish(final); err != nil {
 			sw.abort()
 			return fmt.Errorf("data: writing %s: %v", final, err)
+		}
+		m.setSum(shardFileName(k), sw.sum())
+		if err := writeManifest(dir, m); err != nil {
+			return err
 		}
 	}
 	return nil

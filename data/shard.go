@@ -52,7 +52,8 @@ func (s *shardHeader) imageSize() int { return s.h * s.w * s.c }
 type shardWriter struct {
 	f      *os.File
 	bw     *bufio.Writer
-	crc    uint32 // running CRC-32C of the header, later extended over the trailer
+	whole  *sumWriter // the file's size and CRC-32C, for the manifest
+	crc    uint32     // running CRC-32C of the header, later extended over the trailer
 	size   int
 	labels []int32
 	crcs   []uint32
@@ -75,7 +76,8 @@ func createShard(path string, h, w, c int, classes []string) (*shardWriter, erro
 	if err != nil {
 		return nil, err
 	}
-	sw := &shardWriter{f: f, bw: bufio.NewWriterSize(f, 1<<20), size: h * w * c}
+	sw := &shardWriter{f: f, whole: &sumWriter{w: f}, size: h * w * c}
+	sw.bw = bufio.NewWriterSize(sw.whole, 1<<20)
 	head := encodeShardHeader(h, w, c, classes)
 	sw.crc = crc32.Update(0, castagnoli, head)
 	if _, err := sw.bw.Write(head); err != nil {
@@ -123,6 +125,25 @@ func (sw *shardWriter) finish(final string) error {
 		err = os.Rename(sw.f.Name(), final)
 	}
 	return err
+}
+
+// sum returns the size and checksum of the file that finish wrote.
+func (sw *shardWriter) sum() shardSum {
+	return shardSum{Bytes: sw.whole.n, CRC32C: fmt.Sprintf("%08x", sw.whole.crc)}
+}
+
+// sumWriter passes bytes on to w, counting them and keeping their CRC-32C.
+type sumWriter struct {
+	w   io.Writer
+	n   int64
+	crc uint32
+}
+
+func (s *sumWriter) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	s.n += int64(n)
+	s.crc = crc32.Update(s.crc, castagnoli, p[:n])
+	return n, err
 }
 
 // abort closes and removes an unfinished shard.

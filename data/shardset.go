@@ -2,11 +2,14 @@ package data
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 )
 
 // A shard folder (one split) holds manifest.json and shard-00000.shard … shard-NNNNN.shard; a prep
@@ -27,14 +30,34 @@ type shardManifest struct {
 	ListHash  string   `json:"list_hash"` // SHA-256 of the source file list and labels
 	Source    string   `json:"source"`
 	Classes   []string `json:"classes"`
+	// Sums has the size and checksum of each finished shard file (by name), recorded as prep
+	// finishes it; a rerun checks kept shards against them, and a reader checks the sizes.
+	Sums map[string]shardSum `json:"shard_sums,omitempty"`
 }
+
+// shardSum identifies a finished shard file's contents.
+type shardSum struct {
+	Bytes  int64  `json:"bytes"`
+	CRC32C string `json:"crc32c"` // CRC-32C of the whole file, 8 hex digits
+}
+
+// setSum records a finished shard's sum.
+func (m *shardManifest) setSum(name string, s shardSum) {
+	if m.Sums == nil {
+		m.Sums = map[string]shardSum{}
+	}
+	m.Sums[name] = s
+}
+
+// maxManifestBytes bounds manifest.json (class names and shard sums; ImageNet-21k's is ~1 MB).
+const maxManifestBytes = 64 << 20
 
 // shardFileName returns the name of shard k.
 func shardFileName(k int) string { return fmt.Sprintf("shard-%05d.shard", k) }
 
 // readManifest reads dir/manifest.json.
 func readManifest(dir string) (*shardManifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, manifestName))
+	b, err := regfile.ReadFile(filepath.Join(dir, manifestName), maxManifestBytes, "a cmd/prep manifest (JSON)")
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +73,8 @@ type shardSource struct {
 	dir    string
 	files  []*os.File
 	heads  []*shardHeader
-	starts []int // starts[k] = index of shard k's first image; starts[len] = total
+	starts []int  // starts[k] = index of shard k's first image; starts[len] = total
+	ident  string // the shard files as fileIdent gives them when opened
 	once   sync.Once
 }
 
@@ -83,13 +107,7 @@ func (s *shardSource) image(i int, dst []byte) error {
 	return readShardImage(s.files[k].Name(), s.files[k], s.heads[k], j, dst)
 }
 
-func (s *shardSource) fingerprint() string {
-	names := make([]string, len(s.files))
-	for i, f := range s.files {
-		names[i] = f.Name()
-	}
-	return filesFingerprint(names)
-}
+func (s *shardSource) fingerprint() string { return s.ident }
 
 func (s *shardSource) close() error {
 	var first error
@@ -116,17 +134,22 @@ func openShardDir(dir string) (*shardSource, *shardManifest, error) {
 	s := &shardSource{dir: dir, starts: []int{0}}
 	for k := 0; k < m.Shards; k++ {
 		p := filepath.Join(dir, shardFileName(k))
-		f, err := os.Open(p)
-		if err != nil {
+		f, fi, err := regfile.Open(p, "a cmd/prep shard")
+		if errors.Is(err, os.ErrNotExist) {
 			s.close()
 			return nil, nil, fmt.Errorf("data: %s: shard %d of %d is missing (an interrupted cmd/prep run? rerun it to finish): %v",
 				dir, k, m.Shards, err)
 		}
-		s.files = append(s.files, f)
-		fi, err := f.Stat()
 		if err != nil {
 			s.close()
-			return nil, nil, fmt.Errorf("data: %v", err)
+			return nil, nil, fmt.Errorf("data: %v (rerun cmd/prep to rebuild it)", err)
+		}
+		s.files = append(s.files, f)
+		s.ident += fileIdent(p, fi)
+		if sum, ok := m.Sums[shardFileName(k)]; ok && sum.Bytes != fi.Size() {
+			s.close()
+			return nil, nil, fmt.Errorf("data: %s: %d bytes, but %s recorded %d (damaged or replaced; rerun cmd/prep to rebuild it)",
+				p, fi.Size(), filepath.Join(dir, manifestName), sum.Bytes)
 		}
 		h, err := readShardHeader(p, f, fi.Size())
 		if err != nil {
@@ -149,7 +172,7 @@ func openShardDir(dir string) (*shardSource, *shardManifest, error) {
 
 // openShards opens a prep output folder (train and val/test shard folders inside) or one shard folder.
 func openShards(path string) (*Dataset, error) {
-	if _, err := os.Stat(filepath.Join(path, manifestName)); err == nil {
+	if _, err := os.Lstat(filepath.Join(path, manifestName)); err == nil {
 		src, m, err := openShardDir(path)
 		if err != nil {
 			return nil, err

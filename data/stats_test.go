@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestSymEigen(t *testing.T) {
@@ -131,6 +133,8 @@ func statsEqual(a, b *Stats) bool {
 	return string(encodeStats(a, [32]byte{})) == string(encodeStats(b, [32]byte{}))
 }
 
+// The statistics cache lives in the user's cache folder, keyed by the dataset's identity, and
+// nothing is written into the dataset folder.
 func TestStatsCache(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "data_batch_1.bin", cifarBytes(6, 0))
@@ -143,21 +147,24 @@ func TestStatsCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	beside := d.statsCachePaths(d.statsKey())[0]
-	if filepath.Dir(beside) != dir {
-		t.Fatalf("cache file %s is not beside the data in %s", beside, dir)
+	p := d.statsCachePath(d.statsKey())
+	if filepath.Dir(p) != cache {
+		t.Fatalf("cache file %s is not in the cache folder %s", p, cache)
 	}
-	b, err := os.ReadFile(beside)
+	b, err := os.ReadFile(p)
 	if err != nil {
-		t.Fatalf("no cache file beside the data: %v", err)
+		t.Fatalf("no cache file in the cache folder: %v", err)
 	}
 	if len(b) > 64<<10 {
 		t.Fatalf("cache file is %d bytes, want a small file", len(b))
 	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("the dataset folder holds %d entries after Stats, want only its batch file", len(ents))
+	}
 	// A second Open reads the file: poison it with a valid file of other statistics to see it used.
 	other := *st
 	other.Samples = 12345
-	if err := os.WriteFile(beside, encodeStats(&other, d.statsKey()), 0o644); err != nil {
+	if err := os.WriteFile(p, encodeStats(&other, d.statsKey()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	d2, _ := Open(dir, OpenOptions{CacheDir: cache})
@@ -165,25 +172,63 @@ func TestStatsCache(t *testing.T) {
 		t.Fatalf("second open did not read the cache: %v", err)
 	}
 	// A corrupt cache file is recomputed, not trusted.
-	os.WriteFile(beside, b[:len(b)-3], 0o644)
+	os.WriteFile(p, b[:len(b)-3], 0o644)
 	d3, _ := Open(dir, OpenOptions{CacheDir: cache})
 	if st3, err := d3.Stats(); err != nil || !statsEqual(st3, st) {
 		t.Fatalf("corrupt cache: %v", err)
 	}
-	// When the data folder cannot take the file (here a folder sits at its name) it goes to CacheDir.
-	os.Remove(beside)
-	os.MkdirAll(filepath.Join(beside, "blocker"), 0o755)
-	d4, _ := Open(dir, OpenOptions{CacheDir: cache})
-	if st4, err := d4.Stats(); err != nil || !statsEqual(st4, st) {
-		t.Fatalf("read-only data folder: %v", err)
+	// A cache file that cannot be written (a folder sits at its name) is a warning, not a failure.
+	os.Remove(p)
+	os.MkdirAll(filepath.Join(p, "blocker"), 0o755)
+	warn := &syncBuffer{}
+	d4, _ := Open(dir, OpenOptions{CacheDir: cache, Warn: warn})
+	if st4, err := d4.Stats(); err != nil || !statsEqual(st4, st) || !strings.Contains(warn.String(), "not cached") {
+		t.Fatalf("unwritable cache: %v, warned %q", err, warn.String())
 	}
-	if _, err := os.Stat(filepath.Join(cache, filepath.Base(beside))); err != nil {
-		t.Fatalf("statistics not cached in CacheDir: %v", err)
-	}
-	// A changed dataset gets a different key, so the old file is not used.
-	writeFile(t, dir, "data_batch_1.bin", cifarBytes(7, 0))
+	os.RemoveAll(p)
+	// A changed dataset (same size, another modification time) gets a different key.
+	writeFile(t, dir, "data_batch_1.bin", cifarBytes(6, 1))
+	os.Chtimes(filepath.Join(dir, "data_batch_1.bin"), time.Unix(1, 0), time.Unix(1, 0))
 	d5, _ := Open(dir, OpenOptions{CacheDir: cache})
 	if d5.statsKey() == d.statsKey() {
 		t.Fatal("changing the data did not change the cache key")
+	}
+}
+
+// Without CacheDir the cache goes to $XDG_CACHE_HOME/alexnet (or ~/.cache/alexnet); with neither
+// variable set, nothing is cached and nothing is written anywhere.
+func TestStatsCacheXDG(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "data_batch_1.bin", cifarBytes(4, 0))
+	xdg := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", xdg)
+	d, err := Open(dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Stats(); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(xdg, "alexnet", "alexnet-stats-*.bin")); len(m) != 1 {
+		t.Fatalf("cache files in $XDG_CACHE_HOME/alexnet: %v, want one", m)
+	}
+	home := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("HOME", home)
+	d, _ = Open(dir, OpenOptions{})
+	if _, err := d.Stats(); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(home, ".cache", "alexnet", "alexnet-stats-*.bin")); len(m) != 1 {
+		t.Fatalf("cache files in ~/.cache/alexnet: %v, want one", m)
+	}
+	t.Setenv("HOME", "")
+	warn := &syncBuffer{}
+	d, _ = Open(dir, OpenOptions{Warn: warn})
+	if _, err := d.Stats(); err != nil || !strings.Contains(warn.String(), "not cached") {
+		t.Fatalf("no cache folder: %v, warned %q", err, warn.String())
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("the dataset folder holds %d entries, want only its batch file", len(ents))
 	}
 }

@@ -8,14 +8,19 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 )
 
 // The stats cache is one small file: "AXSTATS\x00" | key [32]byte | C,H,W,Samples u32 |
 // ChannelMean, ChannelStd, Cov, EigVal, EigVec float64s | Mean float32s | CRC-32C of all before.
-// The key hashes what the statistics depend on, so a changed dataset is recomputed, never misread.
+// The key hashes what the statistics depend on, so a changed dataset is recomputed, never misread:
+// the format, the dataset's absolute path, the training split's size, sample shape and sampling,
+// and its files' names, sizes and modification times (not their contents, which would mean reading
+// the whole dataset on every start). The file lives in the user's cache folder, never in the dataset.
 
 const statsMagic = "AXSTATS\x00"
 
@@ -33,38 +38,30 @@ func (d *Dataset) statsKey() [32]byte {
 	return k
 }
 
-// statsCachePaths returns where the cache file may live: beside the data (unless under /usr), then
-// the cache folder (opts.CacheDir, else $XDG_CACHE_HOME/alexnet or ~/.cache/alexnet) for read-only
-// data folders.
-func (d *Dataset) statsCachePaths(key [32]byte) []string {
-	name := fmt.Sprintf("alexnet-stats-%x.bin", key[:6])
-	dir := d.Path
-	if !isDir(dir) {
-		dir = filepath.Dir(dir)
-	}
-	var paths []string
-	if abs, err := filepath.Abs(dir); err != nil || !strings.HasPrefix(abs, "/usr/") {
-		// Packaged data (Debian's /usr/share/datasets) is never written into, even by root.
-		paths = append(paths, filepath.Join(dir, name))
-	}
-	cache := d.opts.CacheDir
-	if cache == "" {
-		if uc, err := os.UserCacheDir(); err == nil {
-			cache = filepath.Join(uc, "alexnet")
+// statsCachePath returns the cache file for key: in opts.CacheDir, else $XDG_CACHE_HOME/alexnet or
+// ~/.cache/alexnet (os.UserCacheDir), never beside the data. It is "" when there is no cache folder.
+func (d *Dataset) statsCachePath(key [32]byte) string {
+	dir := d.opts.CacheDir
+	if dir == "" {
+		uc, err := os.UserCacheDir()
+		if err != nil {
+			return ""
 		}
+		dir = filepath.Join(uc, "alexnet")
 	}
-	if cache != "" {
-		paths = append(paths, filepath.Join(cache, name))
-	}
-	return paths
+	return filepath.Join(dir, fmt.Sprintf("alexnet-stats-%x.bin", key[:8]))
 }
 
-// loadOrComputeStats reads the first valid cache file, or computes and caches the statistics.
+// maxStatsBytes bounds a cache file: 3×1024×1024 mean values and a few dozen more.
+const maxStatsBytes = 64 << 20
+
+// loadOrComputeStats reads the cache file when it is valid for this dataset, or computes the
+// statistics and caches them.
 func (d *Dataset) loadOrComputeStats() (*Stats, error) {
 	key := d.statsKey()
-	paths := d.statsCachePaths(key)
-	for _, p := range paths {
-		if b, err := os.ReadFile(p); err == nil {
+	p := d.statsCachePath(key)
+	if p != "" {
+		if b, err := regfile.ReadFile(p, maxStatsBytes, "a statistics cache file"); err == nil {
 			if st, err := decodeStats(b, key); err == nil {
 				return st, nil
 			}
@@ -74,16 +71,13 @@ func (d *Dataset) loadOrComputeStats() (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := encodeStats(st, key)
-	var errs []error
-	for _, p := range paths {
-		if err := writeFileAtomic(p, b); err != nil {
-			errs = append(errs, err)
-			continue
-		}
+	if p == "" {
+		fmt.Fprintf(d.opts.Warn, "data: warning: no user cache folder ($XDG_CACHE_HOME or $HOME unset); statistics not cached, they will be recomputed next time\n")
 		return st, nil
 	}
-	fmt.Fprintf(d.opts.Warn, "data: warning: statistics not cached (they will be recomputed next time): %v\n", errors.Join(errs...))
+	if err := writeFileAtomic(p, encodeStats(st, key)); err != nil {
+		fmt.Fprintf(d.opts.Warn, "data: warning: statistics not cached (they will be recomputed next time): %v\n", err)
+	}
 	return st, nil
 }
 
@@ -138,12 +132,20 @@ func decodeStats(b []byte, key [32]byte) (*Stats, error) {
 	return st, nil
 }
 
-// writeFileAtomic writes b to a temporary file beside path, syncs it and renames it over path.
+// writeFileAtomic writes b to a temporary file beside path, syncs it and renames it over path. The
+// file is created with mode 0666 less the umask (0644 for most users), as os.Create makes files.
 func writeFileAtomic(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	var f *os.File
+	var err error
+	for range 100 {
+		tmp := fmt.Sprintf("%s.tmp-%d-%d", path, os.Getpid(), rand.Uint32())
+		if f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666); !errors.Is(err, os.ErrExist) {
+			break
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,10 @@ The output holds OUT/train (and OUT/val) with a manifest.json and shard-NNNNN.sh
 to train's --data. Unreadable files are skipped and listed in one warning.
 
 An interrupted run (Ctrl-C, a crash, a full disk) is finished by running the same command again:
-complete shards are kept and no half-written shard is ever accepted by a reader.
+shards already there are verified (every image's checksum, and the whole file's against the one
+manifest.json recorded) and kept, damaged ones are rebuilt, and no half-written shard is ever
+accepted by a reader. Every file written is mode 0666 less the umask (0644 usually), so others
+can train from shared shards.
 
 Examples:
   prep --in ~/imagenet --out /fast/imagenet-shards
@@ -117,8 +120,8 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	for _, s := range report {
-		fmt.Fprintf(stderr, "prep: %s: %d images in %d shards in %s (%d shards kept from an earlier run, %d unreadable files skipped in this run)\n",
-			s.Name, s.Images, s.Shards, s.Dir, s.Reused, s.Skipped)
+		fmt.Fprintf(stderr, "prep: %s: %d images in %d shards in %s (%d shards verified and kept from an earlier run, %d damaged ones rebuilt, %d unreadable files skipped in this run)\n",
+			s.Name, s.Images, s.Shards, s.Dir, s.Reused, s.Rebuilt, s.Skipped)
 	}
 	fmt.Fprintf(stderr, "prep: done in %s\n", time.Since(start).Round(time.Second))
 	return 0

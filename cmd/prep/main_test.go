@@ -52,7 +52,7 @@ func TestRun(t *testing.T) {
 		{"bad size", []string{"--in", in, "--out", out, "--size", "0"}, 2, "at least 1"},
 		{"missing input", []string{"--in", filepath.Join(in, "nope"), "--out", out}, 1, "no such file or directory"},
 		{"pack", []string{"--in", in, "--out", out, "--size", "16", "--shard-size", "4", "--workers", "2"}, 0, "6 images in 2 shards"},
-		{"rerun keeps shards", []string{"--in", in, "--out", out, "--size", "16", "--shard-size", "4", "--quiet"}, 0, "2 shards kept"},
+		{"rerun keeps shards", []string{"--in", in, "--out", out, "--size", "16", "--shard-size", "4", "--quiet"}, 0, "2 shards verified and kept"},
 	}
 	for _, c := range cases {
 		var stderr bytes.Buffer
