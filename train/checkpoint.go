@@ -136,8 +136,9 @@ func finite(v []float32) bool {
 // Checkpoint is a loaded checkpoint or weights file.
 type Checkpoint struct {
 	Path    string
-	Tensors []weights.Tensor
-	State   *State // nil for a plain weights file (torchvision import, or safetensors without our metadata)
+	Tensors []weights.Tensor // a .pth's hold names and shapes only until Apply has checked them
+	State   *State           // nil for a plain weights file (torchvision import, or safetensors without our metadata)
+	pth     bool             // Tensors are a .pth's shapes; Apply reads the values (see readPth)
 }
 
 // LoadCheckpoint reads a .safetensors checkpoint or weights file, or a torchvision .pth state_dict.
@@ -146,14 +147,14 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 	var meta map[string]string
 	var err error
 	if strings.HasSuffix(path, ".pth") || strings.HasSuffix(path, ".pt") {
-		ts, err = weights.ReadPth(path)
+		ts, err = weights.PthShapes(path) // values are read by Apply, once the shapes fit the net
 	} else {
 		ts, meta, err = weights.ReadSafetensors(path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	c := &Checkpoint{Path: path, Tensors: ts}
+	c := &Checkpoint{Path: path, Tensors: ts, pth: strings.HasSuffix(path, ".pth") || strings.HasSuffix(path, ".pt")}
 	if s, ok := meta["state"]; ok {
 		c.State = &State{}
 		if err := json.Unmarshal([]byte(s), c.State); err != nil {
@@ -182,6 +183,9 @@ func (c *Checkpoint) Apply(n *Net, momenta bool) error {
 	}
 	if err := weights.Match(params, want); err != nil {
 		return fmt.Errorf("%s does not fit --arch %s: %v", c.Path, n.Arch.Name, err)
+	}
+	if err := c.readPth(want, byName); err != nil {
+		return err
 	}
 	w := make([][]float32, len(n.Params))
 	for i, p := range n.Params {

@@ -75,13 +75,13 @@ func FuzzUnpickleStateDict(f *testing.F) {
 			return
 		}
 		// No storage records exist, so any tensor fails to convert; a success is an empty dict.
-		if ts, err := stateDictTensors(top, nil); err == nil && len(ts) != 0 {
-			t.Fatalf("%d tensors without storage records", len(ts))
+		if es, err := stateDictEntries(top); err == nil && len(es) != 0 {
+			t.Fatalf("%d tensors without storage records", len(es))
 		}
 	})
 }
 
-// FuzzTensorView checks toTensor on arbitrary offsets, sizes and strides over a small storage: it
+// FuzzTensorView checks check and decodeView on arbitrary offsets, sizes and strides over a small storage: it
 // must refuse out-of-range views with an error (never panic) and copy in-range ones exactly as the
 // formula element(i, j) = storage[offset + i·stride0 + j·stride1] says.
 func FuzzTensorView(f *testing.F) {
@@ -96,12 +96,16 @@ func FuzzTensorView(f *testing.F) {
 		for i := range numel {
 			binary.LittleEndian.PutUint32(raw[i*4:], math.Float32bits(float32(i)))
 		}
-		st := &pthStorage{class: storageClasses["FloatStorage"], numel: numel, raw: raw}
+		st := &pthStorage{class: storageClasses["FloatStorage"], numel: numel}
 		pt := &pthTensor{storage: st, offset: int(off), size: []int{int(s0), int(s1)}, stride: []int{int(st0), int(st1)}}
-		got, err := pt.toTensor("v", binary.LittleEndian)
-		if err != nil {
+		if err := pt.check("v"); err != nil {
 			return
 		}
+		var span []byte
+		if pt.numel > 0 {
+			span = raw[pt.offset*4 : (pt.last+1)*4]
+		}
+		got := pt.decodeView("v", span, binary.LittleEndian)
 		if len(got.Data) != int(s0*s1) {
 			t.Fatalf("%d values for size %v", len(got.Data), pt.size)
 		}

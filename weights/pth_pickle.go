@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"io"
 
 	"github.com/nlpodyssey/gopickle/pickle"
 	"github.com/nlpodyssey/gopickle/types"
@@ -71,56 +70,24 @@ func findClass(module, name string) (any, error) {
 	return nil, &UnsafePickleError{Module: module, Name: name}
 }
 
-// pthStorage is one storage record of the zip, read on first use.
+// pthStorage is one storage record of the zip, read only when its tensors are decoded.
 type pthStorage struct {
 	class *storageClass
 	key   string
 	numel int
 	file  *zip.File
-	limit int64  // size of the .pth file: a stored record cannot hold more
-	raw   []byte // numel × class.size bytes once loaded
+	limit int64 // size of the .pth file: a stored record cannot hold more
 }
 
-// load reads the storage's bytes, checking the record holds exactly numel elements.
-func (s *pthStorage) load() ([]byte, error) {
-	if s.raw != nil {
-		return s.raw, nil
-	}
-	// Compare by division first: numel × size may overflow for a hostile numel.
-	want := uint64(s.numel) * uint64(s.class.size)
-	if uint64(s.numel) > s.file.UncompressedSize64/uint64(s.class.size) || s.file.UncompressedSize64 != want {
-		return nil, fmt.Errorf("storage record %s holds %d bytes, but the pickle says %d elements of torch.%s (%d bytes)",
-			s.file.Name, s.file.UncompressedSize64, s.numel, s.class.torchName, want)
-	}
-	rc, err := s.file.Open()
-	if err != nil {
-		return nil, fmt.Errorf("storage record %s: %w", s.file.Name, err)
-	}
-	defer rc.Close()
-	var raw []byte
-	if s.file.Method == zip.Store && want <= uint64(s.limit) {
-		raw = make([]byte, want)
-		_, err = io.ReadFull(rc, raw)
-	} else {
-		// A compressed record, or sizes no file this big can hold: let the buffer grow with the bytes
-		// that really arrive rather than allocate what the header claims.
-		raw, err = io.ReadAll(io.LimitReader(rc, int64(min(want, 1<<62))))
-		if err == nil && uint64(len(raw)) != want {
-			err = fmt.Errorf("holds %d bytes, want %d", len(raw), want)
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("storage record %s: %w", s.file.Name, err)
-	}
-	s.raw = raw
-	return raw, nil
-}
-
-// pthTensor is what _rebuild_tensor_v2 describes: a strided view of a storage.
+// pthTensor is what _rebuild_tensor_v2 describes: a strided view of a storage. check fills dt,
+// numel and last.
 type pthTensor struct {
 	storage      *pthStorage
 	offset       int   // in elements
 	size, stride []int // stride in elements
+	dt           dtype
+	numel        int // elements of the view
+	last         int // storage index of its last element
 }
 
 // rebuildTensorV2 stands for torch._utils._rebuild_tensor_v2(storage, storage_offset, size,

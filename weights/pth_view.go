@@ -5,23 +5,24 @@ import (
 	"slices"
 )
 
-// toTensor copies a strided view of its storage into a row-major Tensor named name. Element
-// (i0, …, ik) of the view is storage[offset + Σ_d i_d·stride[d]]; views whose elements are not all
-// inside the storage are refused, and so are views with more elements than their storage (stride-0
-// expansions), which a state_dict never needs and which could ask for unbounded memory.
-func (pt *pthTensor) toTensor(name string, order byteOrder) (Tensor, error) {
+// check validates a view against its storage before anything is read, and records its dtype,
+// element count and the storage index of its last element. Element (i0, …, ik) of the view is
+// storage[offset + Σ_d i_d·stride[d]]; views whose elements are not all inside the storage are
+// refused, and so are views with more elements than their storage (stride-0 expansions), which a
+// state_dict never needs and which could ask for unbounded memory.
+func (pt *pthTensor) check(name string) error {
 	s := pt.storage
 	dt, ok := dtypes[s.class.dtype]
 	if !ok {
-		return Tensor{}, fmt.Errorf("tensor %q has dtype %s (torch.%s), which this reader does not convert (it takes F32, F16, BF16, F64, I64, I32)",
+		return fmt.Errorf("tensor %q has dtype %s (torch.%s), which this reader does not convert (it takes F32, F16, BF16, F64, I64, I32)",
 			name, s.class.dtype, s.class.torchName)
 	}
 	if len(pt.size) != len(pt.stride) {
-		return Tensor{}, fmt.Errorf("tensor %q: size %v and stride %v differ in length", name, pt.size, pt.stride)
+		return fmt.Errorf("tensor %q: size %v and stride %v differ in length", name, pt.size, pt.stride)
 	}
 	for d, n := range pt.size {
 		if n < 0 || pt.stride[d] < 0 {
-			return Tensor{}, fmt.Errorf("tensor %q: size %v, stride %v: negative entries", name, pt.size, pt.stride)
+			return fmt.Errorf("tensor %q: size %v, stride %v: negative entries", name, pt.size, pt.stride)
 		}
 	}
 	numel := 1
@@ -30,47 +31,54 @@ func (pt *pthTensor) toTensor(name string, order byteOrder) (Tensor, error) {
 	}
 	for _, n := range pt.size {
 		if numel > 0 && numel > s.numel/n {
-			return Tensor{}, fmt.Errorf("tensor %q: size %v has more elements than its storage's %d (expanded view?); save tensor.contiguous() instead", name, pt.size, s.numel)
+			return fmt.Errorf("tensor %q: size %v has more elements than its storage's %d (expanded view?); save tensor.contiguous() instead", name, pt.size, s.numel)
 		}
 		numel *= n
 	}
-	t := Tensor{Name: name, Shape: slices.Clone(pt.size)}
+	pt.dt, pt.numel = dt, numel
 	if numel == 0 {
-		if dt.float {
-			t.Data = []float32{}
-		} else {
-			t.Ints = []int64{}
-		}
-		return t, nil
+		return nil
 	}
 	// last is the storage index of the view's last element; each step is bounded by the storage
 	// size before it is added, so the sum cannot overflow.
 	if pt.offset < 0 || pt.offset >= s.numel {
-		return Tensor{}, fmt.Errorf("tensor %q: storage offset %d outside its storage of %d elements", name, pt.offset, s.numel)
+		return fmt.Errorf("tensor %q: storage offset %d outside its storage of %d elements", name, pt.offset, s.numel)
 	}
 	last := pt.offset
 	for d, n := range pt.size {
 		if n > 1 && pt.stride[d] > (s.numel-1-last)/(n-1) {
-			return Tensor{}, fmt.Errorf("tensor %q: offset %d, size %v, stride %v reach past its storage of %d elements", name, pt.offset, pt.size, pt.stride, s.numel)
+			return fmt.Errorf("tensor %q: offset %d, size %v, stride %v reach past its storage of %d elements", name, pt.offset, pt.size, pt.stride, s.numel)
 		}
 		last += (n - 1) * pt.stride[d]
 	}
-	raw, err := s.load()
-	if err != nil {
-		return Tensor{}, fmt.Errorf("tensor %q: %w", name, err)
+	pt.last = last
+	return nil
+}
+
+// decodeView returns the checked view as a row-major Tensor named name, from span, the storage's
+// bytes from element pt.offset to pt.last.
+func (pt *pthTensor) decodeView(name string, span []byte, order byteOrder) Tensor {
+	t := Tensor{Name: name, Shape: slices.Clone(pt.size)}
+	if pt.numel == 0 {
+		if pt.dt.float {
+			t.Data = []float32{}
+		} else {
+			t.Ints = []int64{}
+		}
+		return t
 	}
-	var span Tensor // elements offset..last of the storage, decoded
-	decodeInto(&span, dt, raw[pt.offset*dt.size:(last+1)*dt.size], last-pt.offset+1, order)
+	var all Tensor // elements offset..last of the storage, decoded
+	decodeInto(&all, pt.dt, span, pt.last-pt.offset+1, order)
 	if isRowMajor(pt.size, pt.stride) {
-		t.Data, t.Ints = span.Data, span.Ints
-		return t, nil
+		t.Data, t.Ints = all.Data, all.Ints
+		return t
 	}
-	if dt.float {
-		t.Data = gather(span.Data, pt.size, pt.stride, numel)
+	if pt.dt.float {
+		t.Data = gather(all.Data, pt.size, pt.stride, pt.numel)
 	} else {
-		t.Ints = gather(span.Ints, pt.size, pt.stride, numel)
+		t.Ints = gather(all.Ints, pt.size, pt.stride, pt.numel)
 	}
-	return t, nil
+	return t
 }
 
 // isRowMajor reports whether stride is the packed row-major stride of size (dimensions of size 1

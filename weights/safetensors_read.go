@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
-	"os"
 	"sort"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 )
 
 // maxHeaderBytes bounds the JSON header (the Rust reference allows 100 MB too); a larger length field
@@ -28,15 +29,11 @@ type stEntry struct {
 // ReadSafetensors reads every tensor of a safetensors file, in the order of their data in the file,
 // converting floating-point dtypes to float32, and returns the header's __metadata__ (nil if none).
 func ReadSafetensors(path string) ([]Tensor, map[string]string, error) {
-	f, err := os.Open(path)
+	f, st, err := regfile.Open(path, "a .safetensors file")
 	if err != nil {
 		return nil, nil, fmt.Errorf("weights: %w", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, nil, fmt.Errorf("weights: %w", err)
-	}
 	return readSafetensors(f, st.Size(), path)
 }
 
