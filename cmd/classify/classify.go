@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 	"github.com/alexnet-vk/alexnet/layers/vk"
 	"github.com/alexnet-vk/alexnet/train"
 )
@@ -21,7 +22,8 @@ import (
 var imageExts = map[string]bool{".jpg": true, ".jpeg": true, ".png": true}
 
 // expand turns the arguments into image files: a file as given, a directory's images (recursively,
-// in lexical order). Paths that cannot be read are reported on stderr and counted.
+// in lexical order). Paths that cannot be read, and anything that is not a regular file (a FIFO, a
+// device, a socket, or a link to one), are reported on stderr and counted, never opened.
 func expand(args []string, stderr io.Writer) (files []string, bad int) {
 	for _, a := range args {
 		fi, err := os.Stat(a)
@@ -31,6 +33,11 @@ func expand(args []string, stderr io.Writer) (files []string, bad int) {
 			continue
 		}
 		if !fi.IsDir() {
+			if !fi.Mode().IsRegular() {
+				fmt.Fprintf(stderr, "classify: %s: %s, not an image file (skipped)\n", a, regfile.Describe(fi.Mode()))
+				bad++
+				continue
+			}
 			files = append(files, a)
 			continue
 		}
@@ -41,9 +48,15 @@ func expand(args []string, stderr io.Writer) (files []string, bad int) {
 				bad++
 				return nil
 			}
-			if !d.IsDir() && imageExts[strings.ToLower(filepath.Ext(p))] {
-				files = append(files, p)
+			if d.IsDir() || !imageExts[strings.ToLower(filepath.Ext(p))] {
+				return nil
 			}
+			if _, err := regfile.Check(p, "a JPEG or PNG image"); err != nil {
+				fmt.Fprintf(stderr, "classify: %v (skipped)\n", err)
+				bad++
+				return nil
+			}
+			files = append(files, p)
 			return nil
 		})
 		if err == nil && len(files) == n {
@@ -132,9 +145,9 @@ func classify(d *gpu.Device, lib *vk.Lib, o options, m *model, stdout, stderr io
 	crops, classes := m.prep.crops(), m.arch.Classes
 	start, done := time.Now(), 0
 	for c := range decodeChunks(files, o.batch, m.prep, stop) {
-		for j, err := range c.errs {
+		for _, err := range c.errs {
 			if err != nil {
-				fmt.Fprintf(stderr, "classify: %s: %v (skipped)\n", c.files[j], err)
+				fmt.Fprintf(stderr, "classify: %v (skipped)\n", err) // the error names the file
 				bad++
 			}
 		}

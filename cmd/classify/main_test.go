@@ -23,7 +23,11 @@ import (
 	"github.com/alexnet-vk/alexnet/weights"
 )
 
-func TestMain(m *testing.M) { gputest.Main(m) }
+func TestMain(m *testing.M) {
+	if !childCase() {
+		gputest.Main(m)
+	}
+}
 
 var (
 	libOnce sync.Once

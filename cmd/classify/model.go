@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/alexnet-vk/alexnet/assets"
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 	"github.com/alexnet-vk/alexnet/train"
 	"github.com/alexnet-vk/alexnet/weights"
 )
@@ -116,11 +116,14 @@ func paramTensors(ts []weights.Tensor) []weights.Tensor {
 	return ps
 }
 
+// maxLabelsBytes bounds a --labels file (ImageNet's 1000 names are 31 KB).
+const maxLabelsBytes = 16 << 20
+
 // classNames returns the names from --labels, else the checkpoint's, else ImageNet's for 1000
 // classes, else "class N".
 func classNames(ck *train.Checkpoint, file string, classes int) ([]string, error) {
 	if file != "" {
-		b, err := os.ReadFile(file)
+		b, err := regfile.ReadFile(file, maxLabelsBytes, "a text file of class names, one per line")
 		if err != nil {
 			return nil, fmt.Errorf("--labels: %v", err)
 		}

@@ -1,20 +1,6 @@
 package main
 
-import (
-	"bytes"
-	"fmt"
-	"image"
-	stddraw "image/draw"
-	_ "image/jpeg" // registers JPEG with image.Decode
-	_ "image/png"  // registers PNG with image.Decode
-	"os"
-
-	"golang.org/x/image/draw"
-)
-
-// maxPixels refuses images whose header declares more pixels than this (a corrupt header or a
-// decompression bomb) before a pixel buffer is allocated.
-const maxPixels = 100 << 20
+import "github.com/alexnet-vk/alexnet/data"
 
 // lumaWeights convert RGB to grey (ITU-R BT.601, as the data package and PIL's convert("L")).
 var lumaWeights = [3]float32{0.299, 0.587, 0.114}
@@ -43,47 +29,17 @@ func (p *prep) crops() int {
 // floats returns the input floats per image (all its crops).
 func (p *prep) floats() int { return p.crops() * p.channels * p.crop * p.crop }
 
-// load decodes the JPEG or PNG at path and writes its crops into x (p.floats() values).
+// load decodes the JPEG or PNG at path and writes its crops into x (p.floats() values). Decoding
+// is data.DecodeImageFile's: the file must be a regular file, the header's size is checked and the
+// decode waits for its share of the process's decoding memory before any pixel is allocated. Its
+// errors name the file.
 func (p *prep) load(path string, x []float32) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	sq, err := decodeSquare(b, p.side)
-	if err != nil {
+	sq := make([]byte, p.side*p.side*3)
+	if err := data.DecodeImageFile(path, p.side, sq); err != nil {
 		return err
 	}
 	p.render(x, sq)
 	return nil
-}
-
-// decodeSquare decodes b and returns its central min(w, h) square scaled to side×side with
-// x/image/draw's BiLinear kernel, which widens with the scale factor (anti-aliased, as PIL's
-// bilinear resize under torchvision's Resize). Cropping the centre square before scaling the
-// shorter side to side is torchvision's Resize + CenterCrop up to sub-pixel rounding.
-func decodeSquare(b []byte, side int) (*image.RGBA, error) {
-	if len(b) == 0 {
-		return nil, fmt.Errorf("empty file (expected a JPEG or PNG image)")
-	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("not a readable image: %v (expected JPEG or PNG)", err)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
-		return nil, fmt.Errorf("%s header declares %d×%d pixels (at most %d allowed)", format, cfg.Width, cfg.Height, maxPixels)
-	}
-	img, _, err := image.Decode(bytes.NewReader(b))
-	if err != nil {
-		return nil, fmt.Errorf("corrupt %s: %v", format, err)
-	}
-	r := img.Bounds()
-	s := min(r.Dx(), r.Dy())
-	x0, y0 := r.Min.X+(r.Dx()-s)/2, r.Min.Y+(r.Dy()-s)/2
-	sq := image.NewRGBA(image.Rect(0, 0, s, s))
-	stddraw.Draw(sq, sq.Rect, img, image.Pt(x0, y0), stddraw.Src)
-	out := image.NewRGBA(image.Rect(0, 0, side, side))
-	draw.BiLinear.Scale(out, out.Rect, sq, sq.Rect, draw.Src, nil)
-	return out, nil
 }
 
 // origins returns the top-left corners of the crops within the side×side square.
@@ -96,9 +52,10 @@ func (p *prep) origins() [][2]int {
 	return [][2]int{{0, 0}, {0, d}, {d, 0}, {d, d}, centre}
 }
 
-// render writes the crops of sq into x: crop k, channel c, row y, column x at
-// x[((k·channels + c)·crop + y)·crop + x]; crops 5–9 mirror crops 0–4 left-right.
-func (p *prep) render(x []float32, sq *image.RGBA) {
+// render writes the crops of sq (side×side HWC RGB bytes, as data.DecodeImageFile writes them) into
+// x: crop k, channel c, row y, column x at x[((k·channels + c)·crop + y)·crop + x]; crops 5–9
+// mirror crops 0–4 left-right.
+func (p *prep) render(x []float32, sq []byte) {
 	cs := p.crop * p.crop
 	flips := []bool{false}
 	if p.tenCrop {
@@ -111,13 +68,13 @@ func (p *prep) render(x []float32, sq *image.RGBA) {
 				dst := x[(k*p.channels+c)*cs : (k*p.channels+c+1)*cs]
 				for yy := 0; yy < p.crop; yy++ {
 					sy := o[0] + yy
-					row := sq.Pix[sy*sq.Stride:]
+					row := sq[sy*3*p.side:]
 					for xx := 0; xx < p.crop; xx++ {
 						sx := o[1] + xx
 						if flip {
 							sx = o[1] + p.crop - 1 - xx
 						}
-						v := p.value(row[4*sx:4*sx+3], c)
+						v := p.value(row[3*sx:3*sx+3], c)
 						if p.meanImg != nil {
 							v -= p.meanImg[(c*p.side+sy)*p.side+sx]
 						} else {
