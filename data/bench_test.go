@@ -147,3 +147,20 @@ func BenchmarkShardLoader(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*128)/b.Elapsed().Seconds(), "img/s")
 }
+
+// BenchmarkJPEGFileDecodeResize is BenchmarkJPEGDecodeResize through DecodeImageFile: from a file,
+// with the type check, the decoding budget and the header reads for its cost.
+func BenchmarkJPEGFileDecodeResize(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "bench.jpg")
+	if err := os.WriteFile(path, photoLikeJPEG(b, 500, 375), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	dst := make([]byte, 256*256*3)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := DecodeImageFile(path, 256, dst); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "img/s")
+}

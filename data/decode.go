@@ -61,7 +61,7 @@ func DecodeImageFile(path string, size int, dst []byte) error {
 		sc.br = bufio.NewReaderSize(f, 64<<10)
 	}
 	sc.br.Reset(f)
-	sc, err = decodeSquareFrom(path, &bufferedFile{sc.br, f}, size, dst, sc)
+	sc, err = decodeSquareFrom(path, &bufferedFile{sc.br, f}, f, size, dst, sc)
 	sc.br.Reset(nil)
 	scratchPool.Put(sc)
 	return err
@@ -89,12 +89,12 @@ func decodeSquare(name string, b []byte, size int, dst []byte, sc *decodeScratch
 		}
 		return sc, fmt.Errorf("%s: empty file: %w", name, ErrBadImage)
 	}
-	return decodeSquareFrom(name, bytes.NewReader(b), size, dst, sc)
+	return decodeSquareFrom(name, bytes.NewReader(b), bytes.NewReader(b), size, dst, sc)
 }
 
-// decodeSquareFrom decodes a JPEG or PNG read from r and writes its centre square, rescaled to
-// size×size, into dst (size·size·3 bytes, HWC RGB); sc (may be nil) is reused for the intermediates
-// and returned. Before decoding, the header's size is checked against maxDecodePixels and the
+// decodeSquareFrom decodes a JPEG or PNG read from r (ra reads the same bytes at offsets) and
+// writes its centre square, rescaled to size×size, into dst (size·size·3 bytes, HWC RGB); sc (may
+// be nil) is reused for the intermediates and returned. Before decoding, the header's size is checked against maxDecodePixels and the
 // memory the decode needs (decodeCost) is taken from the decoding budget, or refused.
 //
 // Rescaling the shorter side to size and then cropping the central size×size (the paper's §2) is the
@@ -103,7 +103,7 @@ func decodeSquare(name string, b []byte, size int, dst []byte, sc *decodeScratch
 // the standard library's fast YCbCr path, then scaled with x/image/draw's BiLinear kernel, whose
 // support widens with the scale factor: an anti-aliased triangle filter, as PIL's bilinear resize
 // that torchvision's Resize uses (measured faster here than Catmull–Rom, 6 ms against 11 ms).
-func decodeSquareFrom(name string, r io.ReadSeeker, size int, dst []byte, sc *decodeScratch) (*decodeScratch, error) {
+func decodeSquareFrom(name string, r io.ReadSeeker, ra io.ReaderAt, size int, dst []byte, sc *decodeScratch) (*decodeScratch, error) {
 	if sc == nil {
 		sc = &decodeScratch{}
 	}
@@ -117,7 +117,7 @@ func decodeSquareFrom(name string, r io.ReadSeeker, size int, dst []byte, sc *de
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
 		return sc, fmt.Errorf("%s: %s header declares %dx%d pixels: %w", name, format, cfg.Width, cfg.Height, ErrBadImage)
 	}
-	cost := decodeCost(r, cfg, format)
+	cost := decodeCost(ra, cfg, format)
 	if err := decodeMem.acquire(cost); err != nil {
 		return sc, fmt.Errorf("%s: %s of %dx%d pixels %v: %w", name, format, cfg.Width, cfg.Height, err, ErrBadImage)
 	}

@@ -17,9 +17,9 @@ import (
 //	      with alpha, 8 RGB(A) 16-bit), twice for an interlaced PNG (its passes, then the image)
 //	other 8 bytes per pixel
 //
-// r is rewound by the caller; it is read here only for the JPEG frame header (sampling factors,
+// r is read (with a few small ReadAt calls) only for the JPEG frame header (sampling factors,
 // progressive or not) or the PNG interlace flag. When it cannot tell, it assumes the costlier case.
-func decodeCost(r io.ReadSeeker, cfg image.Config, format string) int64 {
+func decodeCost(r io.ReaderAt, cfg image.Config, format string) int64 {
 	px := int64(cfg.Width) * int64(cfg.Height)
 	s := int64(min(cfg.Width, cfg.Height))
 	square := 4 * s * s
@@ -58,14 +58,12 @@ func decodeCost(r io.ReadSeeker, cfg image.Config, format string) int64 {
 // progressive (SOF2, SOF6, SOF10, SOF14) and the samples per pixel of all its component planes,
 // Σ_c H_c·V_c / (H_max·V_max). When the markers cannot be followed it answers progressive, four
 // full planes: the costliest case.
-func jpegFrame(r io.ReadSeeker) (progressive bool, samples float64) {
+func jpegFrame(r io.ReaderAt) (progressive bool, samples float64) {
 	const worst = 4
-	if _, err := r.Seek(2, io.SeekStart); err != nil { // after SOI
-		return true, worst
-	}
 	var h [4]byte
+	off := int64(2) // after SOI
 	for range 4096 {
-		if _, err := io.ReadFull(r, h[:]); err != nil || h[0] != 0xff {
+		if _, err := r.ReadAt(h[:], off); err != nil || h[0] != 0xff {
 			return true, worst
 		}
 		length := int64(h[2])<<8 | int64(h[3])
@@ -73,7 +71,7 @@ func jpegFrame(r io.ReadSeeker) (progressive bool, samples float64) {
 		case m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc: // SOFn
 			// precision, height, width (5 bytes), then per component: id, H<<4|V, table.
 			body := make([]byte, max(length-2, 0))
-			if _, err := io.ReadFull(r, body); err != nil || len(body) < 6 || len(body) < 6+3*int(body[5]) || body[5] == 0 {
+			if _, err := r.ReadAt(body, off+4); err != nil || len(body) < 6 || body[5] == 0 || len(body) < 6+3*int(body[5]) {
 				return true, worst
 			}
 			n := int(body[5])
@@ -81,9 +79,6 @@ func jpegFrame(r io.ReadSeeker) (progressive bool, samples float64) {
 			for c := range n {
 				f := body[6+3*c+1]
 				hmax, vmax = max(hmax, int(f>>4)), max(vmax, int(f&15))
-			}
-			for c := range n {
-				f := body[6+3*c+1]
 				sum += int(f>>4) * int(f&15)
 			}
 			return m&3 == 2, float64(sum) / float64(hmax*vmax)
@@ -93,21 +88,16 @@ func jpegFrame(r io.ReadSeeker) (progressive bool, samples float64) {
 		if length < 2 {
 			return true, worst
 		}
-		if _, err := r.Seek(length-2, io.SeekCurrent); err != nil {
-			return true, worst
-		}
+		off += 2 + length
 	}
 	return true, worst
 }
 
 // pngInterlaced reports whether the PNG read by r is Adam7-interlaced (IHDR's last byte, at file
 // offset 28); when it cannot tell it says yes, the costlier answer.
-func pngInterlaced(r io.ReadSeeker) bool {
+func pngInterlaced(r io.ReaderAt) bool {
 	var b [1]byte
-	if _, err := r.Seek(28, io.SeekStart); err != nil {
-		return true
-	}
-	if _, err := io.ReadFull(r, b[:]); err != nil {
+	if _, err := r.ReadAt(b[:], 28); err != nil {
 		return true
 	}
 	return b[0] != 0
