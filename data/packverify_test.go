@@ -114,3 +114,36 @@ func TestPackRerunRebuildsDamagedShards(t *testing.T) {
 	_, err = Open(out, OpenOptions{})
 	wantErr(t, "a shard of the wrong size", err, shardFileName(1), "rerun cmd/prep")
 }
+
+// A shard may hold at most shardMaxCount images and a split splitMaxCount, since their labels and
+// checksums are held in memory: a shard claiming more is refused from its trailer.
+func TestShardCountBounds(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "big.shard")
+	sw, err := createShard(p+".tmp", 1, 1, 1, []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range shardMaxCount + 1 {
+		sw.add(0, []byte{7})
+	}
+	if err := sw.finish(p); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(p)
+	defer f.Close()
+	fi, _ := f.Stat()
+	_, err = readShardHeader(p, f, fi.Size())
+	wantErr(t, "a shard of 2^20+1 images", err, p, "1048577 images, more than the 1048576 a shard may hold")
+
+	in := t.TempDir()
+	makeImageFolder(t, in, "", 4)
+	out := t.TempDir()
+	if _, err := Pack(context.Background(), in, out, PackOptions{Size: 8, ShardSize: 3, Warn: &syncBuffer{}}); err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { splitMaxCount = n }(splitMaxCount)
+	splitMaxCount = 10
+	_, err = Open(out, OpenOptions{})
+	wantErr(t, "a split of 12 images over a bound of 10", err, "more than 10 images")
+}

@@ -31,8 +31,12 @@ const (
 	shardTail     = 4 + 4 + 8
 	shardMaxSide  = 1 << 14
 	shardMaxNames = 1 << 22
-	shardMaxCount = 1 << 24
+	shardMaxCount = 1 << 20 // images in one shard: its labels and checksums are held in memory (8 bytes each)
 )
+
+// splitMaxCount bounds the images of all the shards of one split (256 MiB of labels and checksums);
+// a variable so that a test can lower it.
+var splitMaxCount = 1 << 25
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -199,7 +203,10 @@ func readShardHeader(name string, r io.ReaderAt, size int64) (*shardHeader, erro
 	}
 	n := int64(binary.LittleEndian.Uint32(tail[:4]))
 	imgSize := int64(h * w * c)
-	if n > shardMaxCount || int64(len(head))+n*(imgSize+8)+shardTail != size {
+	if n > shardMaxCount {
+		return nil, bad("%d images, more than the %d a shard may hold", n, shardMaxCount)
+	}
+	if int64(len(head))+n*(imgSize+8)+shardTail != size {
 		return nil, bad("%d images of %dx%dx%d do not fit the file's %d bytes", n, h, w, c, size)
 	}
 	dataOff := int64(len(head))

@@ -162,6 +162,10 @@ func openShardDir(dir string) (*shardSource, *shardManifest, error) {
 		}
 		s.heads = append(s.heads, h)
 		s.starts = append(s.starts, s.starts[k]+len(h.labels))
+		if s.len() > splitMaxCount {
+			s.close()
+			return nil, nil, fmt.Errorf("data: %s: the shards hold more than %d images", dir, splitMaxCount)
+		}
 	}
 	if s.len() == 0 {
 		s.close()
