@@ -233,3 +233,34 @@ func TestHostileWeightsBounded(t *testing.T) {
 		}
 	}
 }
+
+// A safetensors file whose header claims more than 1 GiB of tensors (here a sparse 1.5 GiB file) is
+// refused from its header, before any tensor is read.
+func TestSafetensorsClaimBounded(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "sparse.safetensors")
+	n := int64(384 << 20) // float32 elements: 1.5 GiB
+	header := fmt.Sprintf(`{"w":{"dtype":"F32","shape":[%d],"data_offsets":[0,%d]}}`, n, 4*n)
+	for len(header)%8 != 0 {
+		header += " "
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lenBuf [8]byte
+	for i := range 8 {
+		lenBuf[i] = byte(len(header) >> (8 * i))
+	}
+	f.Write(lenBuf[:])
+	f.WriteString(header)
+	if err := f.Truncate(8 + int64(len(header)) + 4*n); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	start := time.Now()
+	_, _, err = ReadSafetensors(p)
+	wantErr(t, "a 1.5 GiB safetensors claim", err, p, "decode to more than 1024 MiB")
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("%v to refuse", d)
+	}
+}

@@ -17,6 +17,11 @@ import (
 // means a corrupt or foreign file, and refusing it avoids a huge allocation.
 const maxHeaderBytes = 100 << 20
 
+// maxSafetensorsBytes bounds what ReadSafetensors decodes (floats as float32, integers as int64),
+// checked from the header before any tensor is read: an AlexNet checkpoint with its momenta
+// decodes to 0.5 GB, and a sparse file can claim any size at no cost.
+const maxSafetensorsBytes = 1 << 30
+
 // stEntry is one tensor's line in a safetensors header.
 type stEntry struct {
 	name  string
@@ -68,6 +73,16 @@ func readSafetensors(r io.ReaderAt, size int64, name string) ([]Tensor, map[stri
 	dataStart := 8 + int64(n)
 	if err := checkEntries(entries, size-dataStart); err != nil {
 		return nil, nil, fail("%v", err)
+	}
+	var need int64
+	for _, e := range entries {
+		per := int64(4)
+		if !e.dt.float {
+			per = 8
+		}
+		if need += (e.end - e.begin) / int64(e.dt.size) * per; need > maxSafetensorsBytes {
+			return nil, nil, fail("its tensors decode to more than %d MiB, the limit of this reader", maxSafetensorsBytes>>20)
+		}
 	}
 	tensors := make([]Tensor, len(entries))
 	for i, e := range entries {
