@@ -15,7 +15,7 @@ type Batch struct {
 	X       []float32
 	Labels  []int32 // N labels, one per image
 	Index   []int   // N split indices of the images (an unreadable image's substitute included)
-	N       int     // images; less than BatchSize only for a kept last batch
+	N       int     // images; less than BatchSize only for a kept last batch or a Part of Parts
 	Crops   int     // 1, or 10 with TenCrop
 	C, H, W int     // shape of one crop
 	Epoch   int     // epoch this batch belongs to
@@ -148,6 +148,10 @@ func (l *Loader) build(abs int) (*Batch, error) {
 	n := l.split.Len()
 	lo := bi * l.cfg.BatchSize
 	hi := min(lo+l.cfg.BatchSize, n)
+	if parts := l.cfg.Parts; parts > 1 { // this rank's share of the batch
+		size, part := hi-lo, l.cfg.Part
+		lo, hi = lo+part*size/parts, lo+(part+1)*size/parts
+	}
 	p := l.pipe
 	crops := 1
 	if !l.cfg.Train && l.cfg.TenCrop {

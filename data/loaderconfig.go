@@ -30,6 +30,12 @@ type LoaderConfig struct {
 	StartEpoch int    // first epoch to produce (to resume a run)
 	StartBatch int    // first batch within StartEpoch (to resume a run)
 	Epochs     int    // epochs to produce from StartEpoch; 0 = without end
+
+	// Part of Parts (0 ≤ Part < Parts; Parts 0 or 1 = the whole batch): build only the images at
+	// positions [Part·n/Parts, (Part+1)·n/Parts) of each batch of n, one rank's share in data-parallel
+	// training. Order, crops and noise are those of the whole batch (they depend on the sample's
+	// position in the epoch, not on the part), so the parts of all ranks make up the batch exactly.
+	Part, Parts int
 }
 
 // buildPipeline validates cfg against the split and precomputes the per-pixel transform.
@@ -38,6 +44,9 @@ func buildPipeline(s *Split, cfg *LoaderConfig) (*pipeline, error) {
 	p := &pipeline{cn: d.Channels, h: d.Height, w: d.Width, co: cfg.Channels, crop: cfg.Crop, pad: cfg.Pad}
 	if cfg.BatchSize < 1 {
 		return nil, fmt.Errorf("data: loader: batch size %d, want at least 1", cfg.BatchSize)
+	}
+	if cfg.Parts > cfg.BatchSize || cfg.Part < 0 || (cfg.Parts > 1 && cfg.Part >= cfg.Parts) || (cfg.Parts <= 1 && cfg.Part != 0) {
+		return nil, fmt.Errorf("data: loader: part %d of %d of batches of %d, want 0 ≤ part < parts ≤ batch size", cfg.Part, cfg.Parts, cfg.BatchSize)
 	}
 	if p.co == 0 {
 		p.co = p.cn

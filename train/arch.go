@@ -32,7 +32,8 @@ type LRNParams struct {
 type Layer struct {
 	Kind Kind
 	Name string
-	// conv2d and linear: output channels/features; conv2d geometry.
+	// conv2d and linear: output channels/features; conv2d geometry. Groups also splits an lrn: each
+	// of its Groups blocks of channels is normalised on its own (the paper's two GPUs).
 	Out, Kernel, Stride, Pad, Groups int
 	// maxpool: window Size and Stride (Stride above).
 	Size int
@@ -136,6 +137,10 @@ func (a Arch) Shapes() ([]Shape, error) {
 			s = Shape{s.C, (s.H-l.Size)/l.Stride + 1, (s.W-l.Size)/l.Stride + 1}
 		case AvgPool:
 			s = Shape{s.C, l.OH, l.OW}
+		case LRN:
+			if l.Groups > 1 && s.C%l.Groups != 0 {
+				return nil, fmt.Errorf("%s: %d channels do not split into %d groups", l.Name, s.C, l.Groups)
+			}
 		case Linear:
 			s = Shape{l.Out, 1, 1}
 		}
@@ -236,6 +241,9 @@ func (a Arch) Summary() string {
 			flops = 2 * int64(o.C) * int64(in.Size())
 		case LRN:
 			det = fmt.Sprintf("n=%d α=%g β=%g k=%g (α/n: %v)", l.LRN.Size, l.LRN.Alpha, l.LRN.Beta, l.LRN.K, l.LRN.AlphaOverN)
+			if l.Groups > 1 {
+				det += fmt.Sprintf(" within %d groups", l.Groups)
+			}
 		case MaxPool:
 			det = fmt.Sprintf("%d×%d stride %d", l.Size, l.Size, l.Stride)
 		case Dropout:

@@ -162,8 +162,7 @@ func (c *CPUNet) conv(i, nb int) layers.Conv2D {
 }
 
 func (c *CPUNet) lrn(i, nb int) layers.LRN {
-	in, p := c.inShape(i), c.Arch.Layers[i].LRN
-	return layers.LRN{N: nb, C: in.C, H: in.H, W: in.W, Size: p.Size, Alpha: p.Alpha, Beta: p.Beta, K: p.K, AlphaOverN: p.AlphaOverN}
+	return lrnOf(c.Arch.Layers[i], c.inShape(i), nb)
 }
 
 func (c *CPUNet) pool(i, nb int) layers.MaxPool {

@@ -132,6 +132,9 @@ func TopK(p []float64, k int) []int {
 
 // evaluate runs an evaluation, records a metrics row, updates the paper schedule and calls the hook.
 func (t *Trainer) evaluate(win *window) error {
+	if !t.Net.IsRoot() { // rank 0 evaluates; its learning rate reaches the others with each step
+		return nil
+	}
 	r, err := t.Evaluate(t.Cfg.EvalLimit, t.Cfg.TenCrop)
 	if err != nil {
 		return err

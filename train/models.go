@@ -16,18 +16,29 @@ func fc(name string, out int, biasInit float64) Layer {
 
 func relu(n string) Layer             { return Layer{Kind: ReLU, Name: "relu" + n} }
 func lrn(n string, p LRNParams) Layer { return Layer{Kind: LRN, Name: "norm" + n, LRN: p} }
-func pool(n string) Layer             { return Layer{Kind: MaxPool, Name: "pool" + n, Size: 3, Stride: 2} }
-func drop(n string, p float64) Layer  { return Layer{Kind: Dropout, Name: "drop" + n, P: p} }
+
+// towerLRN is the paper's LRN within each of the two towers' halves of the channels.
+func towerLRN(n string) Layer {
+	l := lrn(n, paperLRN)
+	l.Groups = 2
+	return l
+}
+
+func pool(n string) Layer            { return Layer{Kind: MaxPool, Name: "pool" + n, Size: 3, Stride: 2} }
+func drop(n string, p float64) Layer { return Layer{Kind: Dropout, Name: "drop" + n, P: p} }
 
 // Paper is the network of Krizhevsky, Sutskever and Hinton (2012) exactly: 227×227 input, 2 groups
-// on conv2/4/5 (the two GPUs), LRN after conv1 and conv2, overlapping pools, dropout on fc6 and fc7's
-// outputs (as Caffe), N(0, 0.01) weights and biases 1 in conv2/4/5 and fc6/7 (§5).
+// on conv2/4/5 (the two GPUs), LRN after conv1 and conv2 within each GPU's half of the maps (as the
+// paper's own cuda-convnet layer file: rnorm1a/rnorm1b over 48 channels each), overlapping pools,
+// dropout on fc6 and fc7's outputs (as Caffe), N(0, 0.01) weights and biases 1 in conv2/4/5 and
+// fc6/7 (§5). The towers exchange data only at conv3's input and fc6–fc8, so --split 2 places
+// each on its own device with the paper's communication.
 func Paper(classes, channels, _ int) Arch {
 	return Arch{Name: "alexnet", In: Shape{channels, 227, 227}, Classes: classes,
-		Notes: "the paper's network (§3, §5); 2 groups on conv2/4/5; LRN α not divided by n",
+		Notes: "the paper's network (§3, §5); 2 groups on conv2/4/5 and the LRNs; LRN α not divided by n",
 		Layers: []Layer{
-			conv("conv1", 96, 11, 4, 0, 1, 0), relu("1"), lrn("1", paperLRN), pool("1"),
-			conv("conv2", 256, 5, 1, 2, 2, 1), relu("2"), lrn("2", paperLRN), pool("2"),
+			conv("conv1", 96, 11, 4, 0, 1, 0), relu("1"), towerLRN("1"), pool("1"),
+			conv("conv2", 256, 5, 1, 2, 2, 1), relu("2"), towerLRN("2"), pool("2"),
 			conv("conv3", 384, 3, 1, 1, 1, 0), relu("3"),
 			conv("conv4", 384, 3, 1, 1, 2, 1), relu("4"),
 			conv("conv5", 256, 3, 1, 1, 2, 1), relu("5"), pool("5"),

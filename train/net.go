@@ -21,6 +21,16 @@ type NetConfig struct {
 	// ColumnsMemory bounds the bytes of conv column matrices kept from the forward pass for the
 	// backward pass (one im2col less per layer and step); 0 means 128 MiB, < 0 keeps none.
 	ColumnsMemory int64
+	// GlobalBatch is the batch of the whole SGD step when this net computes only part of it (a
+	// data-parallel replica or rank): the loss gradient is scaled by 1/GlobalBatch so that summed
+	// gradients are the mean over the step. 0 means Batch.
+	GlobalBatch int
+	// SampleBase is the position of this net's first sample in the step's batch: dropout masks are
+	// keyed by the sample's position in the whole batch, so every split of it draws the same masks.
+	SampleBase int
+
+	mode       netMode // how the training step is recorded (replicas.go, segment.go)
+	firstLayer int     // index of Arch.Layers[0] in the whole network (a split tower's stage)
 }
 
 // Net is an architecture living on the device: parameters, momenta, gradients, activations, and
@@ -61,6 +71,8 @@ type Net struct {
 	probeSeq          *gpu.Seq // forward of one sample
 	buffers           []*gpu.Buffer
 
+	parallelNet // replicas, MPI ranks or split towers sharing the step (replicas.go, split.go)
+
 	// Step counts SGD updates; it keys the dropout masks, so it is part of a checkpoint.
 	Step uint32
 }
@@ -87,6 +99,9 @@ func NewNet(d *gpu.Device, lib *vk.Lib, a Arch, cfg NetConfig) (*Net, error) {
 			return nil, fmt.Errorf("--dropout %g: need 0 <= p < 1", l.P)
 		}
 	}
+	if cfg.GlobalBatch < 0 || cfg.SampleBase < 0 || (cfg.GlobalBatch > 0 && cfg.SampleBase+cfg.Batch > cfg.GlobalBatch) {
+		return nil, fmt.Errorf("train: samples %d..%d of a batch of %d", cfg.SampleBase, cfg.SampleBase+cfg.Batch-1, cfg.GlobalBatch)
+	}
 	n.plan()
 	if err := n.pickMicro(); err != nil {
 		return nil, err
@@ -96,7 +111,11 @@ func NewNet(d *gpu.Device, lib *vk.Lib, a Arch, cfg NetConfig) (*Net, error) {
 		return nil, err
 	}
 	n.initParams()
-	if err := n.record(); err != nil {
+	record := n.record
+	if cfg.mode == segmentStep {
+		record = n.recordSegment
+	}
+	if err := record(); err != nil {
 		n.Free()
 		return nil, err
 	}
@@ -222,6 +241,10 @@ func (n *Net) pickMicro() error {
 	if mb := n.dev.Info.MaxBufferSize; mb > 0 && mb < maxBuf {
 		maxBuf = mb
 	}
+	if n.Cfg.mode == segmentStep { // a split tower's stage: one pass per step
+		n.Micro = n.Cfg.Batch
+		return nil
+	}
 	if m := n.Cfg.MicroBatch; m > 0 {
 		if n.Cfg.Batch%m != 0 {
 			return fmt.Errorf("--micro-batch %d does not divide --batch %d", m, n.Cfg.Batch)
@@ -305,8 +328,11 @@ func (n *Net) alloc() (err error) {
 	if err != nil {
 		return err
 	}
-	if !n.input.HostVisible() || !n.labels.HostVisible() {
+	if !n.input.HostVisible() || !n.labels.HostVisible() || forceStaging {
 		n.staging = must("staging", nIn+n.Cfg.Batch, gpu.StagingMemory)
+	}
+	if err == nil {
+		err = n.allocHostViews()
 	}
 	if !n.stats.HostVisible() {
 		n.statsOut = must("stats.out", vk.StatFloats*(n.Cfg.Batch/m), gpu.StagingMemory)
@@ -318,14 +344,27 @@ func (n *Net) alloc() (err error) {
 	return err
 }
 
-// initParams fills weights with N(0, std²) (He-normal std √(2/fan-in) where the layer asks for it),
-// biases with their constants, and momenta with zero.
+// initParams fills weights with InitialWeights, and momenta with zero.
 func (n *Net) initParams() {
-	r := rand.New(rand.NewPCG(n.Cfg.Seed, 0x5eed))
 	all := make([]float32, n.w.Size()/4)
-	for i, p := range n.Params {
-		l := n.Arch.Layers[p.Layer]
-		dst := all[n.off[i] : n.off[i]+p.Size()]
+	for i, w := range InitialWeights(n.Arch, n.Cfg.Seed) {
+		copy(all[n.off[i]:], w)
+	}
+	n.w.UploadF32(0, all)
+	clear(all)
+	n.v.UploadF32(0, all)
+	n.SetHyper(0.01, 0.9, 5e-4)
+}
+
+// InitialWeights returns a's parameters (Params order) as a net seeded with seed starts: weights
+// N(0, std²) (He-normal std √(2/fan-in) where the layer asks for it), biases their constants.
+func InitialWeights(a Arch, seed uint64) [][]float32 {
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	var out [][]float32
+	for _, p := range a.Params() {
+		l := a.Layers[p.Layer]
+		dst := make([]float32, p.Size())
+		out = append(out, dst)
 		if p.IsBias {
 			for j := range dst {
 				dst[j] = float32(l.BiasInit)
@@ -344,20 +383,25 @@ func (n *Net) initParams() {
 			dst[j] = float32(r.NormFloat64() * std)
 		}
 	}
-	n.w.UploadF32(0, all)
-	clear(all)
-	n.v.UploadF32(0, all)
-	n.SetHyper(0.01, 0.9, 5e-4)
+	return out
 }
 
 // SetHyper sets the learning rate, momentum and weight decay the next steps use.
 func (n *Net) SetHyper(lr, mu, wd float64) {
+	if n.split != nil {
+		n.split.setHyper(lr, mu, wd)
+		return
+	}
+	for _, r := range n.peers {
+		r.SetHyper(lr, mu, wd)
+	}
 	h := []float32{float32(lr), float32(mu), float32(wd)}
 	copy(n.hyper.Mapped(), gpu.F32Bytes(h))
 }
 
 // Free releases every device resource of the net.
 func (n *Net) Free() {
+	n.freeParallel()
 	n.trainSeq.Free()
 	n.evalSeq.Free()
 	n.probeSeq.Free()

@@ -8,6 +8,9 @@ import (
 
 // download reads every parameter tensor and its momentum from the device, in Params order.
 func (n *Net) download() (w, v [][]float32, err error) {
+	if n.split != nil {
+		return n.split.weights()
+	}
 	all := func(b *gpu.Buffer) ([]float32, error) {
 		f := make([]float32, b.Size()/4)
 		return f, b.DownloadF32(0, f)
@@ -41,6 +44,14 @@ func (n *Net) SetWeights(w, v [][]float32) error {
 	for i, p := range n.Params {
 		if len(w[i]) != p.Size() || (v != nil && len(v[i]) != p.Size()) {
 			return fmt.Errorf("parameter %s: %d values, want %d (shape %v)", p.Name, len(w[i]), p.Size(), p.Shape)
+		}
+	}
+	if n.split != nil {
+		return n.split.setWeights(w, v)
+	}
+	for _, r := range n.peers {
+		if err := r.SetWeights(w, v); err != nil {
+			return err
 		}
 	}
 	for i := range n.Params {

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +17,9 @@ type KernelTime struct {
 // Profile returns the device time of every command of the last training step, grouped by label and
 // sorted by time, when the net was built with NetConfig.Profile.
 func (n *Net) Profile() ([]KernelTime, error) {
+	if n.trainSeq == nil {
+		return nil, fmt.Errorf("%s: no per-kernel profile of a split net (profile one tower's layers on one device)", n.Arch.Name)
+	}
 	ts, err := n.trainSeq.Timings()
 	if err != nil {
 		return nil, err

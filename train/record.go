@@ -81,7 +81,7 @@ func (n *Net) forward(s *gpu.Seq, mb, m int, train bool) {
 			n.lib.AvgPoolForward(s, y, x, layers.AvgPool{N: m, C: in.C, H: in.H, W: in.W, OH: l.OH, OW: l.OW})
 		case Dropout:
 			if train && l.P > 0 {
-				n.lib.DropoutForward(s, y, x, n.ctrRef(i), m*out.Size(), l.P, uint32(mb*m*out.Size()))
+				n.lib.DropoutForward(s, y, x, n.ctrRef(i), m*out.Size(), l.P, uint32((n.Cfg.SampleBase+mb*m)*out.Size()))
 			} else if !gpu.Same(x, y) {
 				copyRef(s, y, x, m*out.Size())
 			}
@@ -89,10 +89,7 @@ func (n *Net) forward(s *gpu.Seq, mb, m int, train bool) {
 	}
 }
 
-func (n *Net) lrnGeom(i, m int) layers.LRN {
-	in, p := n.inShape(i), n.Arch.Layers[i].LRN
-	return layers.LRN{N: m, C: in.C, H: in.H, W: in.W, Size: p.Size, Alpha: p.Alpha, Beta: p.Beta, K: p.K, AlphaOverN: p.AlphaOverN}
-}
+func (n *Net) lrnGeom(i, m int) layers.LRN { return lrnOf(n.Arch.Layers[i], n.inShape(i), m) }
 
 func (n *Net) poolGeom(i, m int) layers.MaxPool {
 	in, l := n.inShape(i), n.Arch.Layers[i]
@@ -112,6 +109,9 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 		var dxr gpu.Ref
 		if i > 0 {
 			dxr = n.dacts[n.slot[i-1]].At(0)
+			dx = dxr
+		} else if n.dIn != nil { // a split stage passes its input's gradient to the stage before
+			dxr = n.dIn.At(0)
 			dx = dxr
 		}
 		x, y := n.act(i-1, mb), n.act(i, mb)
@@ -146,7 +146,7 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 			n.lib.AvgPoolBackward(s, dx, dy, layers.AvgPool{N: m, C: in.C, H: in.H, W: in.W, OH: l.OH, OW: l.OW})
 		case Dropout:
 			if l.P > 0 {
-				n.lib.DropoutBackward(s, dx, dy, n.ctrRef(i), m*out.Size(), l.P, uint32(mb*m*out.Size()))
+				n.lib.DropoutBackward(s, dx, dy, n.ctrRef(i), m*out.Size(), l.P, uint32((n.Cfg.SampleBase+mb*m)*out.Size()))
 			} else if !gpu.Same(dx, dy) {
 				copyRef(s, dxr, dy, m*out.Size())
 			}
@@ -181,20 +181,20 @@ func (n *Net) record() error {
 		n.forward(s, mb, n.Micro, true)
 		s.Tag = "loss:"
 		lbl := n.labels.At(int64(mb*n.Micro) * 4)
-		n.lib.SoftmaxCE(s, n.dacts[n.slot[last]], n.loss, n.hits, n.act(last, mb), lbl, n.Micro, classes, float32(1/float64(n.Cfg.Batch)))
+		n.lib.SoftmaxCE(s, n.dacts[n.slot[last]], n.loss, n.hits, n.act(last, mb), lbl, n.Micro, classes, float32(1/float64(n.globalBatch())))
 		n.lib.SoftmaxCEReduce(s, n.stats.At(int64(mb*vk.StatFloats)*4), n.loss, n.hits, n.Micro)
 		n.backward(s, mb)
-	}
-	nb := n.g.Size() / 4
-	s.Tag = "sgd:"
-	n.lib.SGD(s, n.w, n.v, n.g, n.hyper, n.nWeight, true)
-	if nBias := int(nb) - n.nWeight; nBias > 0 {
-		at := int64(n.nWeight) * 4
-		n.lib.SGD(s, n.w.At(at), n.v.At(at), n.g.At(at), n.hyper, nBias, n.Cfg.DecayBiases)
 	}
 	if n.statsOut != nil {
 		s.Copy(n.statsOut, 0, n.stats, 0, n.stats.Size())
 	}
+	if n.Cfg.mode == separateUpdate { // gradients leave for the sum over replicas; the update is its own sequence
+		var err error
+		if s, err = n.splitUpdate(s); err != nil {
+			return err
+		}
+	}
+	n.recordSGD(s)
 	if err := s.End(); err != nil {
 		return err
 	}
@@ -226,4 +226,24 @@ func (n *Net) record() error {
 		copyRef(p, n.logitsOut.At(0), n.act(last, 0), n.Shapes[last].Size())
 	}
 	return p.End()
+}
+
+// recordSGD records the SGD update of every parameter: one dispatch over the weights, one over the
+// biases (which may be exempt from weight decay).
+func (n *Net) recordSGD(s *gpu.Seq) {
+	nb := n.g.Size() / 4
+	s.Tag = "sgd:"
+	n.lib.SGD(s, n.w, n.v, n.g, n.hyper, n.nWeight, true)
+	if nBias := int(nb) - n.nWeight; nBias > 0 {
+		at := int64(n.nWeight) * 4
+		n.lib.SGD(s, n.w.At(at), n.v.At(at), n.g.At(at), n.hyper, nBias, n.Cfg.DecayBiases)
+	}
+}
+
+// globalBatch is the batch of the whole step (NetConfig.GlobalBatch).
+func (n *Net) globalBatch() int {
+	if n.Cfg.GlobalBatch > 0 {
+		return n.Cfg.GlobalBatch
+	}
+	return n.Cfg.Batch
 }

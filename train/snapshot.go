@@ -135,6 +135,9 @@ func (t *Trainer) Series() []viz.Series {
 
 // paramData downloads the weight (or bias) of the first conv layer's parameter index i.
 func (n *Net) paramData(layerIdx int, bias bool) ([]float32, error) {
+	if n.split != nil {
+		return n.split.paramData(bias)
+	}
 	fc := firstConv(n.Arch)
 	for i, p := range n.Params {
 		if p.Layer == fc && p.IsBias == bias {
@@ -150,6 +153,9 @@ func (n *Net) paramData(layerIdx int, bias bool) ([]float32, error) {
 func (n *Net) ProbeActivations(x []float32) ([]Activation, []float32, error) {
 	if len(x) != n.Arch.In.Size() {
 		return nil, nil, fmt.Errorf("probe: got %d values for one %v image", len(x), n.Arch.In)
+	}
+	if n.split != nil {
+		return n.split.probe(x)
 	}
 	if n.staging != nil {
 		copy(n.staging.Mapped(), gpu.F32Bytes(x))

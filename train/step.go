@@ -20,7 +20,7 @@ type StepStats struct {
 // a mask.
 func (n *Net) layerSeed(i int) uint32 {
 	h := fnv.New32a()
-	fmt.Fprintf(h, "%d/%s/%d", n.Cfg.Seed, n.Arch.Layers[i].Name, i)
+	fmt.Fprintf(h, "%d/%s/%d", n.Cfg.Seed, n.Arch.Layers[i].Name, i+n.Cfg.firstLayer)
 	return h.Sum32()
 }
 
@@ -40,6 +40,11 @@ func (n *Net) upload(x []float32, labels []int32) {
 			copy(n.labels.Mapped(), gpu.I32Bytes(labels))
 		}
 	}
+	n.writeCounters()
+}
+
+// writeCounters writes this step's dropout counters: each dropout layer's seed and the step.
+func (n *Net) writeCounters() {
 	ctr := make([]uint32, 2*len(n.Arch.Layers))
 	for i, l := range n.Arch.Layers {
 		if l.Kind == Dropout {
@@ -49,22 +54,44 @@ func (n *Net) upload(x []float32, labels []int32) {
 	copy(n.ctr.Mapped(), unsafe.Slice((*byte)(unsafe.Pointer(&ctr[0])), 8*len(ctr)))
 }
 
-// TrainStep runs one SGD step on a full batch: x is Batch×C×H×W, labels Batch class indices.
+// TrainStep runs one SGD step on a full batch: x is Batch×C×H×W, labels Batch class indices. A net
+// placed on several devices or ranks (NewNetOn) computes its share and sums gradients with the others.
 func (n *Net) TrainStep(x []float32, labels []int32) (StepStats, error) {
-	if len(x) != n.Cfg.Batch*n.Arch.In.Size() || len(labels) != n.Cfg.Batch {
-		return StepStats{}, fmt.Errorf("train step: got %d pixels and %d labels, want %d×%v and %d", len(x), len(labels), n.Cfg.Batch, n.Arch.In, n.Cfg.Batch)
+	if err := n.checkBatch(x, labels); err != nil {
+		return StepStats{}, err
 	}
-	classes := n.Shapes[len(n.Shapes)-1].C
-	for i, l := range labels {
-		if l < 0 || int(l) >= classes {
-			return StepStats{}, fmt.Errorf("train step: label %d of sample %d outside the model's %d classes", l, i, classes)
-		}
+	if n.parallel() {
+		return n.parallelStep(x, labels)
 	}
 	n.upload(x, labels)
 	if err := n.trainSeq.Run(); err != nil {
 		return StepStats{}, err
 	}
+	if n.updateSeq != nil {
+		if err := n.updateSeq.Run(); err != nil {
+			return StepStats{}, err
+		}
+	}
 	n.Step++
+	return n.readStats(), nil
+}
+
+// checkBatch checks a training batch's size and labels.
+func (n *Net) checkBatch(x []float32, labels []int32) error {
+	if b := n.stepBatch(); len(x) != b*n.Arch.In.Size() || len(labels) != b {
+		return fmt.Errorf("train step: got %d pixels and %d labels, want %d×%v and %d", len(x), len(labels), b, n.Arch.In, b)
+	}
+	classes := n.Shapes[len(n.Shapes)-1].C
+	for i, l := range labels {
+		if l < 0 || int(l) >= classes {
+			return fmt.Errorf("train step: label %d of sample %d outside the model's %d classes", l, i, classes)
+		}
+	}
+	return nil
+}
+
+// readStats sums the per-micro-batch statistics the last training sequence left.
+func (n *Net) readStats() StepStats {
 	src := n.stats
 	if n.statsOut != nil {
 		src = n.statsOut
@@ -78,7 +105,7 @@ func (n *Net) TrainStep(x []float32, labels []int32) (StepStats, error) {
 		st.Top1 += int(r[vk.StatTop1])
 		st.Top5 += int(r[vk.StatTop5])
 	}
-	return st, nil
+	return st
 }
 
 // Logits runs the network without dropout on x (count samples, any count) and returns count×classes
@@ -87,6 +114,9 @@ func (n *Net) Logits(x []float32, count int) ([]float32, error) {
 	size := n.Arch.In.Size()
 	if len(x) != count*size {
 		return nil, fmt.Errorf("logits: got %d pixels for %d samples of %v", len(x), count, n.Arch.In)
+	}
+	if n.split != nil {
+		return n.split.logits(x, count)
 	}
 	classes := n.Shapes[len(n.Shapes)-1].Size()
 	out := make([]float32, 0, count*classes)

@@ -53,6 +53,16 @@ type Trainer struct {
 // NewTrainer opens the dataset, builds the architecture and the net on d, and restores --resume or
 // --init.
 func NewTrainer(d *gpu.Device, lib *vk.Lib, c Config) (*Trainer, error) {
+	return NewTrainerOn(Placement{Devices: []*gpu.Device{d}, Libs: []*vk.Lib{lib}}, c)
+}
+
+// NewTrainerOn is NewTrainer with the net placed on several devices or MPI ranks (see Placement):
+// every rank builds the same trainer; rank 0 alone writes the run's files.
+func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
+	if len(p.Libs) == 0 {
+		return nil, fmt.Errorf("train: no device")
+	}
+	lib := p.Libs[0]
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
@@ -118,7 +128,7 @@ func NewTrainer(d *gpu.Device, lib *vk.Lib, c Config) (*Trainer, error) {
 			a = ra
 		}
 	}
-	n, err := NewNet(d, lib, a, NetConfig{Batch: c.Batch, MicroBatch: c.MicroBatch, MemoryLimit: c.MemoryLimit,
+	n, err := NewNetOn(p, a, NetConfig{Batch: c.Batch, MicroBatch: c.MicroBatch, MemoryLimit: c.MemoryLimit,
 		Seed: c.Seed, Dropout: c.Dropout, DecayBiases: c.DecayBiases})
 	if err != nil {
 		ds.Close()
@@ -192,15 +202,18 @@ func (t *Trainer) totalEpochs(perEpoch int) int {
 // Run trains until the epochs or steps are done, ctx is cancelled, or the loss is not finite.
 func (t *Trainer) Run(ctx context.Context) (err error) {
 	resuming := t.Cfg.Resume != ""
-	if old := Checkpoints(t.Cfg.Out); !resuming && len(old) > 0 {
+	if old := Checkpoints(t.Cfg.Out); !resuming && len(old) > 0 && t.Net.IsRoot() {
 		return fmt.Errorf("--out %s already holds checkpoints of another run (%s): continue it with --resume %s, or choose another --out",
 			t.Cfg.Out, filepath.Base(old[len(old)-1]), t.Cfg.Out)
 	}
-	if t.out, err = openOutput(t.Cfg.Out, resuming); err != nil {
-		return err
+	if t.Net.IsRoot() { // rank 0 owns the run directory
+		if t.out, err = openOutput(t.Cfg.Out, resuming); err != nil {
+			return err
+		}
 	}
 	lc := t.loaderCfg
 	lc.BatchSize, lc.Train, lc.Seed = t.Cfg.Batch, true, t.Cfg.Seed
+	lc.Part, lc.Parts = t.Net.DataPart() // this rank's share of every batch
 	lc.StartEpoch, lc.StartBatch = t.State.Epoch, t.State.Batch
 	probe, err := data.NewLoader(t.Data.Train, lc)
 	if err != nil {
@@ -231,7 +244,9 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 	t.bar = bar
 	defer func() { bar.finish(); t.bar = nil }()
 	for {
-		if ctx.Err() != nil {
+		if stop, err := t.Net.agreeStop(ctx.Err() != nil); err != nil {
+			return err
+		} else if stop { // every rank stops after the same step
 			return t.interrupt()
 		}
 		b, err := loader.Next()
@@ -370,6 +385,9 @@ func (t *Trainer) interrupt() error {
 
 // checkpoint writes the state after the last step and prunes old checkpoints.
 func (t *Trainer) checkpoint() error {
+	if !t.Net.IsRoot() {
+		return nil
+	}
 	p := checkpointName(t.Cfg.Out, t.State.Step)
 	if err := SaveCheckpoint(p, t.Net, t.State); err != nil {
 		if errors.Is(err, ErrNotFinite) {
