@@ -8,12 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/alexnet-vk/alexnet/data"
 	"github.com/alexnet-vk/alexnet/gpu"
-	"github.com/alexnet-vk/alexnet/layers/vk"
 	"github.com/alexnet-vk/alexnet/train"
 	"github.com/spf13/pflag"
 )
@@ -76,6 +74,8 @@ func run() int {
 	fs.IntVar(&c.Workers, "workers", 0, "data loader goroutines (0: one per core)")
 	fs.BoolVar(&c.Quiet, "quiet", false, "no progress bar")
 	dev.RegisterFlags(fs)
+	var pf placementFlags
+	pf.register(fs)
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0
@@ -91,41 +91,48 @@ func run() int {
 	if summary {
 		return printSummary(c)
 	}
-	d, err := gpu.Open(dev)
+	pl, err := openPlacement(pf, dev)
+	defer pl.close()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "train:", err)
-		return 1
+		return pl.fail(err)
 	}
-	defer d.Close()
-	fmt.Fprintf(os.Stderr, "device: %s\n", d.Info)
-	lib, err := vk.New(d)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "train:", err)
-		return 1
+	fmt.Fprintf(pl.log, "device: %s\n", pl.describe())
+	if !pl.root() { // rank 0 alone writes files, the progress bar and messages
+		c.Quiet, c.VizEvery, c.LogFormat = true, 0, "text"
+	} else if pl.comm != nil {
+		if note := sigkillNote(); note != "" {
+			fmt.Fprintln(os.Stderr, "train:", note)
+		}
 	}
-	defer lib.Free()
-	t, err := train.NewTrainer(d, lib, c)
+	t, err := train.NewTrainerOn(pl.Placement, c)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "train:", err)
-		return 1
+		return pl.fail(err)
 	}
 	defer t.Close()
+	if !pl.root() {
+		t.Hooks.Log = func(string, ...any) {}
+	}
 	if c.VizEvery > 0 {
 		t.Hooks.Viz = train.WriteSnapshots
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), pl.stopSignals()...)
 	defer stop()
 	start := time.Now()
 	err = t.Run(ctx)
 	switch {
 	case errors.Is(err, train.ErrInterrupted):
+		if !pl.root() { // one line per rank: they all stopped after the same step
+			fmt.Fprintf(os.Stderr, "%sstopped at step %d with the others\n", pl.prefix, t.State.Step)
+			return 0
+		}
 		fmt.Fprintf(os.Stderr, "train: interrupted at step %d; checkpoint %s; continue with: train --resume %s\n", t.State.Step, t.LastCheckpoint(), c.Out)
 		return 0
 	case err != nil:
-		fmt.Fprintln(os.Stderr, "train:", err)
-		return 1
+		return pl.fail(err)
 	}
-	printFinal(t, time.Since(start))
+	if pl.root() {
+		printFinal(t, time.Since(start))
+	}
 	return 0
 }
 

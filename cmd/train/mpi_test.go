@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bufio"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexnet-vk/alexnet/gpu/gputest"
+	"github.com/alexnet-vk/alexnet/train"
+)
+
+// mpirun returns a command that runs the test binary as `train args…` in np ranks under Open MPI's
+// mpirun (as root too, more ranks than cores, threads free to use every core: lavapipe's threads
+// would otherwise share the one core each rank is bound to).
+func mpirun(t *testing.T, np int, mca []string, args ...string) *exec.Cmd {
+	t.Helper()
+	if _, err := exec.LookPath("mpirun"); err != nil {
+		if gputest.Required() {
+			t.Fatalf("mpirun not found (make setup installs openmpi-bin): %v", err)
+		}
+		t.Skipf("mpirun not found and no device required: %v", err)
+	}
+	a := []string{"--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", strconv.Itoa(np)}
+	for i := 0; i+1 < len(mca); i += 2 {
+		a = append(a, "--mca", mca[i], mca[i+1])
+	}
+	a = append(a, "-x", "ALEXNET_TRAIN_MAIN", "-x", "ALEXNET_TRAIN_ARGS", os.Args[0], "-test.run=^$")
+	cmd := exec.Command("mpirun", a...)
+	cmd.Env = append(os.Environ(), "ALEXNET_TRAIN_MAIN=1", "ALEXNET_TRAIN_ARGS="+strings.Join(args, "\x1f"))
+	return cmd
+}
+
+func runOK(t *testing.T, what string, cmd *exec.Cmd) string {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", what, err, out)
+	}
+	return string(out)
+}
+
+// sameCheckpoints fails t when a tensor (weights and momenta) of two checkpoints differs by more than
+// tol relative to its scale (max |a−b| / max |b|).
+func sameCheckpoints(t *testing.T, a, b string, tol float64) {
+	t.Helper()
+	ca, err := train.LoadCheckpoint(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := train.LoadCheckpoint(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ca.Tensors) != len(cb.Tensors) || ca.State.Step != cb.State.Step || ca.State.Epoch != cb.State.Epoch || ca.State.Batch != cb.State.Batch {
+		t.Fatalf("%s and %s: %d and %d tensors, states %+v and %+v", a, b, len(ca.Tensors), len(cb.Tensors), *ca.State, *cb.State)
+	}
+	worst := 0.0
+	for i, ta := range ca.Tensors {
+		tb := cb.Tensors[i]
+		var d, m float64
+		for j := range tb.Data {
+			d = math.Max(d, math.Abs(float64(ta.Data[j])-float64(tb.Data[j])))
+			m = math.Max(m, math.Abs(float64(tb.Data[j])))
+		}
+		e := d / math.Max(m, 1e-30)
+		worst = math.Max(worst, e)
+		if ta.Name != tb.Name || !(e <= tol) {
+			t.Errorf("%s: relative error %.3g (%s), want ≤ %g", ta.Name, e, tb.Name, tol)
+		}
+	}
+	t.Logf("%s vs %s: largest relative error over %d tensors %.2g", filepath.Base(filepath.Dir(a)), filepath.Base(filepath.Dir(b)), len(ca.Tensors), worst)
+}
+
+// Two MPI ranks, each training half of every batch on its own device, equal one process training
+// the whole batch: 5 steps of alexnet-small, dropout and augmentation on, every tensor within 1e-5.
+// Each run then resumes with the other rank count, and the two agree again.
+func TestMPIRanksEqualOneProcess(t *testing.T) {
+	gputest.Device(t)
+	dir, one, two := t.TempDir(), t.TempDir(), t.TempDir()
+	writeIDX(t, dir, 512)
+	args := func(out string, more ...string) []string {
+		return append([]string{"--data", dir, "--out", out, "--batch", "16", "--eval-limit", "32", "--workers", "2", "--quiet"}, more...)
+	}
+	runOK(t, "one process", command(args(one, "--steps", "5")...))
+	out := runOK(t, "mpirun -np 2", mpirun(t, 2, nil, args(two, "--steps", "5")...))
+	if !strings.Contains(out, "MPI rank 0 of 2") {
+		t.Fatalf("the ranks did not find each other:\n%s", out)
+	}
+	ck := "checkpoint-00000005.safetensors"
+	sameCheckpoints(t, filepath.Join(two, ck), filepath.Join(one, ck), 1e-5)
+	for _, d := range []string{one, two} { // rank 1 wrote nothing
+		names, _ := filepath.Glob(filepath.Join(d, "*"))
+		if len(names) != 2 {
+			t.Fatalf("%s holds %v, want the checkpoint and metrics.csv", d, names)
+		}
+	}
+	runOK(t, "one process resuming the ranks' run", command(args(two, "--resume", two, "--steps", "8")...))
+	runOK(t, "two ranks resuming the process's run", mpirun(t, 2, nil, args(one, "--resume", one, "--steps", "8")...))
+	ck = "checkpoint-00000008.safetensors"
+	sameCheckpoints(t, filepath.Join(one, ck), filepath.Join(two, ck), 1e-5)
+}
+
+// SIGINT to mpirun stops every rank after the same step, with one checkpoint, and exits them 0.
+func TestMPISIGINTStopsEveryRank(t *testing.T) {
+	gputest.Device(t)
+	dir, out := t.TempDir(), t.TempDir()
+	writeIDX(t, dir, 1024) // 64 steps an epoch: no epoch checkpoint before the signal
+X
+	cmd := mpirun(t, 2, []string{"odls_base_sigkill_timeout", "10"},
+		"--data", dir, "--out", out, "--batch", "16", "--epochs", "50", "--log-format", "json", "--workers", "2")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.AfterFunc(4*time.Minute, func() { cmd.Process.Kill() })
+	defer deadline.Stop()
+	sc := bufio.NewScanner(stdout)
+	lines := 0
+	for sc.Scan() {
+		lines++
+		if strings.Contains(sc.Text(), `"step":11`) {
+			cmd.Process.Signal(os.Interrupt)
+			break
+		}
+	}
+	for sc.Scan() {
+		lines++
+	}
+	cmd.Wait() // mpirun itself exits 1 after passing on a signal; the ranks' words count
+	log := stderr.String()
+	root := regexp.MustCompile(`interrupted at step (\d+); checkpoint`).FindStringSubmatch(log)
+	other := regexp.MustCompile(`rank 1: stopped at step (\d+) with the others`).FindStringSubmatch(log)
+	if root == nil || other == nil || root[1] != other[1] {
+		t.Fatalf("the ranks did not stop together (want rank 0's checkpoint and rank 1 at its step):\n%s", log)
+	}
+	if lines != 2 {
+		t.Errorf("%d JSON progress lines up to step %s: want rank 0's alone (steps 1 and 11)", lines, root[1])
+	}
+	step, _ := strconv.Atoi(root[1])
+	cks := train.Checkpoints(out)
+	if len(cks) != 1 || filepath.Base(cks[0]) != filepath.Base(filepath.Join(out, "checkpoint-"+strings.Repeat("0", 8-len(root[1]))+root[1]+".safetensors")) || step < 11 {
+		t.Fatalf("checkpoints %v after stopping at step %d: want exactly that step's", cks, step)
+	}
+}
