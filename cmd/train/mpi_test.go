@@ -112,7 +112,7 @@ func TestMPISIGINTStopsEveryRank(t *testing.T) {
 	gputest.Device(t)
 	dir, out := t.TempDir(), t.TempDir()
 	writeIDX(t, dir, 1024) // 64 steps an epoch: no epoch checkpoint before the signal
-X
+	X
 	cmd := mpirun(t, 2, []string{"odls_base_sigkill_timeout", "10"},
 		"--data", dir, "--out", out, "--batch", "16", "--epochs", "50", "--log-format", "json", "--workers", "2")
 	stdout, _ := cmd.StdoutPipe()
