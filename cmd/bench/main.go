@@ -13,6 +13,7 @@ import (
 
 	"github.com/alexnet-vk/alexnet/gpu"
 	"github.com/alexnet-vk/alexnet/layers/vk"
+	"github.com/alexnet-vk/alexnet/mpi"
 	"github.com/alexnet-vk/alexnet/train"
 	"github.com/spf13/pflag"
 )
@@ -48,6 +49,7 @@ type options struct {
 	profile  bool
 	json     bool
 	seed     uint64
+	spread   spread
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -80,6 +82,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON instead of tables")
 	fs.Uint64Var(&o.seed, "seed", o.seed, "seed of the weights, data and dropout")
 	o.dev.RegisterFlags(fs)
+	o.spread.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return 0
@@ -97,10 +100,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.dev.AppName = "alexnet-bench"
+	comm, err := startMPI(&o, &stdout, &stderr)
+	if comm != nil {
+		defer comm.Finalize()
+	}
+	if err != nil {
+		return fail(comm, stderr, err)
+	}
 	d, closeDev, err := openDevice(o.dev)
 	if err != nil {
-		fmt.Fprintln(stderr, "bench:", err)
-		return 1
+		return fail(comm, stderr, err)
 	}
 	defer closeDev()
 	if note := gpu.LavapipeNote(); note != "" {
@@ -109,14 +118,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "device: %s\n", d.Info)
 	lib, err := vk.New(d)
 	if err != nil {
-		fmt.Fprintln(stderr, "bench:", err)
-		return 1
+		return fail(comm, stderr, err)
 	}
 	defer lib.Free()
-	rep, err := measure(d, lib, arch, o, stderr)
+	p, release, err := placeOn(d, lib, o, comm)
+	defer release()
 	if err != nil {
-		fmt.Fprintln(stderr, "bench:", err)
-		return 1
+		return fail(comm, stderr, err)
+	}
+	ranks := 1
+	if comm != nil {
+		ranks = comm.Size()
+	}
+	rep, err := measure(p, o.spread.mode(ranks), arch, o, stderr)
+	if err != nil {
+		return fail(comm, stderr, err)
 	}
 	rep.Settings.VectorWidthNote = gpu.LavapipeNote()
 	rep.Settings.Validation = d.Validating()
@@ -140,6 +156,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	rep.WriteText(stdout)
 	return 0
+}
+
+// fail reports err and returns bench's failure code; under MPI it ends every rank, since the others
+// would wait for this one forever.
+func fail(comm *mpi.Comm, stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "bench:", err)
+	if comm != nil && comm.Size() > 1 {
+		comm.Abort(1)
+	}
+	return 1
 }
 
 // resolve checks the flags and builds the architecture with the per-arch defaults filled in.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/alexnet-vk/alexnet/gpu"
-	"github.com/alexnet-vk/alexnet/layers/vk"
 	"github.com/alexnet-vk/alexnet/train"
 )
 
@@ -63,7 +62,8 @@ func syntheticBatch(a train.Arch, n int, seed uint64) ([]float32, []int32) {
 
 // measure builds the net on d, runs the warm-up and timed training steps and inference batches, and
 // collects the report.
-func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Writer) (*Report, error) {
+func measure(p train.Placement, mode string, a train.Arch, o options, progress io.Writer) (*Report, error) {
+	d := p.Devices[0]
 	rep := &Report{Time: time.Now().UTC().Format(time.RFC3339), Device: deviceOf(d.Info)}
 	rep.Settings = Settings{Arch: a.Name, Batch: o.batch, Input: []int{a.In.C, a.In.H, a.In.W}, Classes: a.Classes,
 		Steps: o.steps, Warmup: o.warmup, Profile: o.profile, VectorWidth: o.dev.VectorWidth, Seed: o.seed,
@@ -81,9 +81,14 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 		o.profile = false
 		rep.Settings.Profile = false
 	}
-	before := d.Allocated()
+	if o.profile && mode != "single" {
+		fmt.Fprintf(progress, "bench: per-kernel times come from one device alone: no profile in %s mode\n", mode)
+		o.profile = false
+		rep.Settings.Profile = false
+	}
+	before := allocated(p)
 	built := time.Now()
-	n, err := train.NewNet(d, lib, a, train.NetConfig{Batch: o.batch, MicroBatch: o.micro, Seed: o.seed,
+	n, err := train.NewNetOn(p, a, train.NetConfig{Batch: o.batch, MicroBatch: o.micro, Seed: o.seed,
 		Dropout: -1, DecayBiases: true, Profile: o.profile})
 	if err != nil {
 		return nil, err
@@ -91,13 +96,19 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 	defer n.Free()
 	n.SetHyper(lr, momentum, weightDecay)
 	rep.Settings.MicroBatch = n.Micro
-	fmt.Fprintf(progress, "%s: batch %d (micro-batch %d), %s on the device, built in %.1f s\n",
-		a.Name, o.batch, n.Micro, gpu.Bytes(d.Allocated()-before), time.Since(built).Seconds())
+	fmt.Fprintf(progress, "%s: batch %d (micro-batch %d), %s on the device(s), built in %.1f s\n",
+		a.Name, o.batch, n.Micro, gpu.Bytes(allocated(p)-before), time.Since(built).Seconds())
 
 	x, labels := syntheticBatch(a, o.batch, o.seed)
+	all := x // inference: every rank the whole batch
+	if part, parts := n.DataPart(); parts > 1 { // this rank's share of the batch
+		size := a.In.Size()
+		lo, hi := part*o.batch/parts, (part+1)*o.batch/parts
+		x, labels = x[lo*size:hi*size], labels[lo:hi]
+	}
 	fwdFLOPs, stepFLOPs := trainFLOPs(a, o.batch)
 	nanNoted := false
-	steps, stepsCPU, err := timed(progress, "train", "step", o, func() (string, error) {
+	steps, stepsCPU, err := timed(progress, "train", "step", o, n.ResetComms, func() (string, error) {
 		st, err := n.TrainStep(x, labels)
 		loss := st.Loss / float64(max(st.N, 1))
 		if math.IsNaN(loss) && !nanNoted {
@@ -110,7 +121,8 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 		return nil, err
 	}
 	rep.Train = throughput(steps, stepsCPU, o.batch, stepFLOPs)
-	rep.Memory = Memory{AllocatedBytes: d.Allocated(), NetBytes: d.Allocated() - before, DeviceLocalBytes: d.Info.DeviceLocalBytes}
+	rep.Comm = commReport(mode, p, n.Comms())
+	rep.Memory = Memory{AllocatedBytes: allocated(p), NetBytes: allocated(p) - before, DeviceLocalBytes: d.Info.DeviceLocalBytes}
 
 	if o.profile {
 		kt, err := n.Profile()
@@ -120,8 +132,8 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 		rep.Profile = breakdown(a, o.batch, kt, steps[len(steps)-1])
 	}
 
-	infer, inferCPU, err := timed(progress, "infer", "batch", o, func() (string, error) {
-		_, err := n.Logits(x, o.batch)
+	infer, inferCPU, err := timed(progress, "infer", "batch", o, nil, func() (string, error) {
+		_, err := n.Logits(all, o.batch)
 		return "", err
 	})
 	if err != nil {
@@ -134,8 +146,11 @@ func measure(d *gpu.Device, lib *vk.Lib, a train.Arch, o options, progress io.Wr
 
 // timed runs fn o.warmup times untimed then o.steps times timed, printing progress, and returns the
 // wall and process CPU seconds of the timed runs.
-func timed(progress io.Writer, kind, unit string, o options, fn func() (note string, err error)) (wall, cpu []float64, err error) {
+func timed(progress io.Writer, kind, unit string, o options, reset func(), fn func() (note string, err error)) (wall, cpu []float64, err error) {
 	for i := 0; i < o.warmup+o.steps; i++ {
+		if i == o.warmup && reset != nil {
+			reset()
+		}
 		start, c := time.Now(), cpuTime()
 		note, err := fn()
 		if err != nil {
@@ -173,4 +188,13 @@ func throughput(secs, cpu []float64, batch int, flops float64) Throughput {
 		t.ImgPerCPUS = float64(batch) / meanCPU
 	}
 	return t
+}
+
+// allocated sums the bytes in live buffers over the placement's devices.
+func allocated(p train.Placement) int64 {
+	var b int64
+	for _, d := range p.Devices {
+		b += d.Allocated()
+	}
+	return b
 }

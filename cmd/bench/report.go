@@ -17,6 +17,7 @@ type Report struct {
 	Train    Throughput `json:"train"`
 	Infer    Throughput `json:"infer"`
 	Memory   Memory     `json:"memory"`
+	Comm     Comm       `json:"comm"`
 	Profile  *Profile   `json:"profile,omitempty"`
 }
 
@@ -140,6 +141,7 @@ func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "train    %8.1f img/s  %9.1f ms/step (min %.1f)  %7.1f GFLOP/s  %7.1f img per CPU-second\n", r.Train.ImgPerS, r.Train.MeanMs, r.Train.MinMs, r.Train.GFLOPs, r.Train.ImgPerCPUS)
 	fmt.Fprintf(w, "infer    %8.1f img/s  %9.1f ms/batch (min %.1f) %7.1f GFLOP/s  %7.1f img per CPU-second\n", r.Infer.ImgPerS, r.Infer.MeanMs, r.Infer.MinMs, r.Infer.GFLOPs, r.Infer.ImgPerCPUS)
 	fmt.Fprintf(w, "memory   %s in use on the device (%s by the net)\n", gpu.Bytes(r.Memory.AllocatedBytes), gpu.Bytes(r.Memory.NetBytes))
+	r.Comm.writeText(w)
 	p := r.Profile
 	if p == nil {
 		return
