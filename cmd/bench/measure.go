@@ -100,8 +100,8 @@ func measure(p train.Placement, mode string, a train.Arch, o options, progress i
 		a.Name, o.batch, n.Micro, gpu.Bytes(allocated(p)-before), time.Since(built).Seconds())
 
 	x, labels := syntheticBatch(a, o.batch, o.seed)
-	all := x                                    // inference: every rank the whole batch
-	if part, parts := n.DataPart(); parts > 1 { // this rank's share of the batch
+	all := x // inference runs the whole batch on every rank; training this rank's share of it
+	if part, parts := n.DataPart(); parts > 1 {
 		size := a.In.Size()
 		lo, hi := part*o.batch/parts, (part+1)*o.batch/parts
 		x, labels = x[lo*size:hi*size], labels[lo:hi]
