@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alexnet-vk/alexnet/gpu"
 	"github.com/alexnet-vk/alexnet/layers/vk"
@@ -25,6 +26,28 @@ type Comm struct {
 	MsPerStep    float64 `json:"ms_per_step"` // wall time summing, reducing and exchanging
 	StepMs       float64 `json:"step_ms"`     // wall time of the whole step, as measured with it
 	SharePct     float64 `json:"share_pct"`   // MsPerStep of StepMs
+	// AllreduceMs is, under MPI, one all-reduce of the gradient slab alone, after a barrier: the
+	// transfer without the wait for the slowest rank that MsPerStep includes.
+	AllreduceMs float64 `json:"allreduce_ms,omitempty"`
+}
+
+// bareAllreduce times all-reduces of floats zeros after a barrier and returns the fastest, in ms.
+func bareAllreduce(c train.Comm, b interface{ Barrier() error }, floats, times int) (float64, error) {
+	v := make([]float32, floats)
+	best := 0.0
+	for i := 0; i < times; i++ {
+		if err := b.Barrier(); err != nil {
+			return 0, err
+		}
+		start := time.Now()
+		if err := c.SumF32(v); err != nil {
+			return 0, err
+		}
+		if ms := time.Since(start).Seconds() * 1e3; i == 0 || ms < best {
+			best = ms
+		}
+	}
+	return best, nil
 }
 
 // spread holds the flags that spread bench's step over devices.
@@ -158,4 +181,7 @@ func (c Comm) writeText(w io.Writer) {
 	}
 	fmt.Fprintf(w, "comm     %s: %s moved, %.2f ms per step = %.1f%% of the %.1f ms step\n",
 		where, gpu.Bytes(int64(c.BytesPerStep)), c.MsPerStep, c.SharePct, c.StepMs)
+	if c.AllreduceMs > 0 {
+		fmt.Fprintf(w, "         (one all-reduce of the gradients alone, after a barrier: %.2f ms; the rest is waiting for the slowest rank)\n", c.AllreduceMs)
+	}
 }

@@ -122,6 +122,11 @@ func measure(p train.Placement, mode string, a train.Arch, o options, progress i
 	}
 	rep.Train = throughput(steps, stepsCPU, o.batch, stepFLOPs)
 	rep.Comm = commReport(mode, p, n.Comms())
+	if b, ok := p.Comm.(interface{ Barrier() error }); ok && p.Comm.Size() > 1 {
+		if rep.Comm.AllreduceMs, err = bareAllreduce(p.Comm, b, a.ParamCount(), 3); err != nil {
+			return nil, err
+		}
+	}
 	rep.Memory = Memory{AllocatedBytes: allocated(p), NetBytes: allocated(p) - before, DeviceLocalBytes: d.Info.DeviceLocalBytes}
 
 	if o.profile {
