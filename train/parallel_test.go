@@ -285,3 +285,59 @@ func TestSplitEqualsOneDevice(t *testing.T) {
 		})
 	}
 }
+
+// oneRank is a Comm of one rank standing for a rank of two: collectives leave values as they are.
+type oneRank struct{ rank int }
+
+func (c oneRank) Rank() int                { return c.rank }
+func (c oneRank) Size() int                { return 2 }
+func (c oneRank) SumF32(v []float32) error { return nil }
+func (c oneRank) SumF64(v []float64) error { return nil }
+func (c oneRank) MaxI32(v []int32) error   { return nil }
+
+func TestPlacementErrors(t *testing.T) {
+	p := twoDevices(t)
+	a := tiny()
+	for _, tc := range []struct {
+		name string
+		p    Placement
+		cfg  NetConfig
+		want string
+	}{
+		{"micro-batch", p, NetConfig{Batch: 6, MicroBatch: 2, Dropout: -1}, "--micro-batch 2 does not divide the 3 samples"},
+		{"batch", p, NetConfig{Batch: 1, Dropout: -1}, "--batch 1 is smaller than the 1 ranks × 2 devices"},
+		{"split devices", Placement{Devices: p.Devices[:1], Libs: p.Libs[:1], Split: 2}, NetConfig{Batch: 2, Dropout: -1}, "--split 2 needs 2 devices"},
+		{"split under mpi", Placement{Devices: p.Devices, Libs: p.Libs, Split: 2, Comm: oneRank{}}, NetConfig{Batch: 2, Dropout: -1}, "under MPI"},
+		{"libraries", Placement{Devices: p.Devices}, NetConfig{Batch: 2}, "2 devices and 0 kernel libraries"},
+	} {
+		n, err := NewNetOn(tc.p, a, tc.cfg)
+		if err == nil {
+			n.Free()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error saying %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// A rank trains its share of the batch: rank 1 of 2 takes the second half, its dropout masks keyed
+// by their place in the whole batch, and owns no files.
+func TestRankShare(t *testing.T) {
+	d, l := setup(t)
+	n, err := NewNetOn(Placement{Devices: []*gpu.Device{d}, Libs: []*vk.Lib{l}, Comm: oneRank{rank: 1}}, tiny(), NetConfig{Batch: 7, Dropout: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Free()
+	part, parts := n.DataPart()
+	if n.Cfg.Batch != 4 || n.Cfg.SampleBase != 3 || n.Cfg.GlobalBatch != 7 || part != 1 || parts != 2 || n.IsRoot() {
+		t.Fatalf("rank 1 of 2: batch %d from %d of %d, part %d of %d, root %v", n.Cfg.Batch, n.Cfg.SampleBase, n.Cfg.GlobalBatch, part, parts, n.IsRoot())
+	}
+	x, labels := batchData(tiny(), 4, 3)
+	if _, err := n.TrainStep(x, labels); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.TrainStep(x[:3*tiny().In.Size()], labels[:3]); err == nil || !strings.Contains(err.Error(), "want 4×") {
+		t.Fatalf("a batch of the wrong share: %v", err)
+	}
+}

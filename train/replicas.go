@@ -138,13 +138,14 @@ func NewNetOn(p Placement, a Arch, cfg NetConfig) (*Net, error) {
 	if cfg.Batch < ranks*k {
 		return nil, fmt.Errorf("--batch %d is smaller than the %d ranks × %d devices it is split over", cfg.Batch, ranks, k)
 	}
-	if cfg.MicroBatch > 0 {
-		return nil, fmt.Errorf("--micro-batch with several devices or ranks: not supported (each picks its own)")
-	}
 	lo, hi := shareOf(cfg.Batch, rank, ranks)
 	var nets []*Net
 	for i := range p.Devices {
 		rlo, rhi := shareOf(hi-lo, i, k)
+		if m := cfg.MicroBatch; m > 0 && (rhi-rlo)%m != 0 {
+			return nil, fmt.Errorf("--micro-batch %d does not divide the %d samples of each batch of %d that rank %d's device %d trains (the batch is split over %d ranks × %d devices)",
+				m, rhi-rlo, cfg.Batch, rank, i, ranks, k)
+		}
 		c := cfg
 		c.Batch, c.GlobalBatch, c.SampleBase, c.mode = rhi-rlo, cfg.Batch, lo+rlo, separateUpdate
 		r, err := NewNet(p.Devices[i], p.Libs[i], a, c)
