@@ -30,6 +30,9 @@ Examples:
   bench --arch alexnet --steps 1 --json       # the paper net: memory in use, JSON for comparisons
   bench --device 1 --validate --steps 1       # another device, with the validation layer
   bench --vector-width 256                    # lavapipe at 256-bit vectors on an AVX-512 CPU
+  bench --arch alexnet-small --devices 0,1    # the communication of data-parallel replicas
+  bench --arch alexnet --split 2 --batch 8    # the towers' exchanges, bytes and time per step
+  mpirun -np 2 bench --arch alexnet-small     # MPI ranks: the all-reduce and the wait for the slowest
   scripts/bench_compare.sh                    # side by side with PyTorch on the same machine
 
 Flags:

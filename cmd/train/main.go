@@ -29,6 +29,9 @@ Examples:
   train --resume runs/20261127-150405           # continue an interrupted run exactly
   train --init alexnet-owt.pth --arch alexnet-tv --data ~/imagenet --steps 0 --epochs 1
   train --viz-every 50                          # PNG snapshots of filters/activations/curves
+  train --devices 0,1 --batch 256               # data-parallel over two devices of this machine
+  train --arch alexnet --split 2 --devices 0,1  # the paper's split: one tower per device
+  mpirun -np 4 train --batch 512                # data-parallel over 4 processes (Open MPI)
 
 Flags:
 `
