@@ -14,8 +14,11 @@ type Metric int
 const (
 	// Loss series go to the left panel, on an axis from 0 (or below, if a value is) to the maximum.
 	Loss Metric = iota
-	// Accuracy series (fractions in [0, 1]) go to the right panel, on a fixed 0–100 % axis.
+	// Accuracy series (fractions in [0, 1]) go to the middle panel, on a fixed 0–100 % axis.
 	Accuracy
+	// LR series (the learning rate) go to a narrow third panel, drawn only when there is one, on an
+	// axis from 0 to the largest value.
+	LR
 )
 
 // Series is one curve: Value[i] measured at training step Step[i]; only the first
@@ -26,6 +29,11 @@ type Series struct {
 	Metric Metric
 	Step   []int
 	Value  []float64
+	// Markers draws a square at every point (evaluations, which are few); a series with a single
+	// point always gets one, so it is never a one-pixel dot.
+	Markers bool
+	// Faint draws a thin line in a dimmed colour (raw per-step values under their smoothed curve).
+	Faint bool
 }
 
 // CurveOptions tunes Curves; the zero value gives 640×240.
@@ -43,9 +51,10 @@ var seriesPalette = []color.RGBA{
 	{213, 94, 0, 255},
 }
 
-// Curves draws two side-by-side panels, loss and top-1 accuracy against step, with axes, nice
-// ticks, grid lines and a legend; a series has the same colour in both panels (colours follow the
-// order in which names first appear), and both panels share the step axis.
+// Curves draws side-by-side panels, loss and top-1 accuracy against step (and the learning rate,
+// in a narrower third panel, when a series of it is given), with axes, nice ticks, grid lines and
+// a legend; a series has the same colour in every panel (colours follow the order in which names
+// first appear), and the panels share the step axis, which starts at 0.
 //
 // It draws by hand rather than through gonum.org/v1/plot v0.17.0, which would add eight modules
 // (fonts, PDF, SVG, LaTeX) and move golang.org/x/image from v0.5.0 to v0.30.0 for the whole
@@ -69,35 +78,33 @@ func Curves(series []Series, opt CurveOptions) *image.RGBA {
 	panels := []struct {
 		m     Metric
 		title string
-	}{{Loss, "loss vs step|loss"}, {Accuracy, "top-1 % vs step|top-1 %"}}
-	for i, p := range panels {
+	}{{Loss, "loss vs step|loss"}, {Accuracy, "top-1 % vs step|top-1 %"}, {LR, "learning rate|lr"}}
+	edges := []int{0, w / 2, w} // panel i spans edges[i] … edges[i+1]
+	if slices.ContainsFunc(series, func(s Series) bool { return s.Metric == LR }) {
+		edges = []int{0, w * 2 / 5, w * 4 / 5, w}
+	}
+	for i := 0; i+1 < len(edges); i++ {
+		p := panels[i]
 		var mine []Series
 		for _, s := range series {
 			if s.Metric == p.m {
 				mine = append(mine, s)
 			}
 		}
-		area := image.Rect(i*w/2, 0, (i+1)*w/2, h)
+		area := image.Rect(edges[i], 0, edges[i+1], h)
 		drawCurvePanel(img, area, p.title, p.m, mine, colors, xlo, xhi)
 	}
 	return img
 }
 
-// stepRange returns the smallest and largest step over all drawable points, widened to a
-// non-empty range ([0, 1] when there are none).
+// stepRange returns the step axis: from 0 (or the smallest step, if one is negative) to the largest
+// step over all drawable points, [0, 1] when there are none.
 func stepRange(series []Series) (lo, hi float64) {
-	seen := false
 	for _, s := range series {
 		for i := 0; i < min(len(s.Step), len(s.Value)); i++ {
 			x := float64(s.Step[i])
-			if !seen {
-				lo, hi, seen = x, x, true
-			}
 			lo, hi = min(lo, x), max(hi, x)
 		}
-	}
-	if !seen {
-		return 0, 1
 	}
 	if hi == lo {
 		hi = lo + 1
@@ -174,9 +181,14 @@ func drawCurvePanel(img *image.RGBA, area image.Rectangle, title string, m Metri
 	fillRect(img, image.Rect(plot.Min.X-1, plot.Max.Y, plot.Max.X, plot.Max.Y+1), axisColor)
 	drawn := 0
 	for _, s := range series {
-		c := colors[s.Name]
+		c, pen := colors[s.Name], 2
+		if s.Faint {
+			c, pen = blend(c, bgColor), 1
+		}
+		n := min(len(s.Step), len(s.Value))
+		marks := s.Markers || finitePoints(s.Value[:n]) == 1
 		prev, have := image.Point{}, false
-		for i := 0; i < min(len(s.Step), len(s.Value)); i++ {
+		for i := 0; i < n; i++ {
 			x, v := xPix(float64(s.Step[i])), s.Value[i]
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				fillRect(img, image.Rect(x-1, plot.Min.Y, x+2, plot.Min.Y+6), nanColor)
@@ -187,7 +199,12 @@ func drawCurvePanel(img *image.RGBA, area image.Rectangle, title string, m Metri
 			if !have {
 				prev = p
 			}
-			drawLine(img, plot, prev.X, prev.Y, p.X, p.Y, 2, c)
+			drawLine(img, plot, prev.X, prev.Y, p.X, p.Y, pen, c)
+			if marks {
+				m := image.Rect(p.X-2, p.Y-2, p.X+4, p.Y+4).Intersect(plot.Inset(-2))
+				fillRect(img, m, c)
+				strokeRect(img, m.Inset(-1).Intersect(plot.Inset(-3)), bgColor)
+			}
 			prev, have = p, true
 			drawn++
 		}
@@ -196,6 +213,22 @@ func drawCurvePanel(img *image.RGBA, area image.Rectangle, title string, m Metri
 		msg := "no data"
 		drawText(img, (plot.Min.X+plot.Max.X-textWidth(msg))/2, (plot.Min.Y+plot.Max.Y-lineH)/2, msg, axisColor)
 	}
+}
+
+// finitePoints counts the finite values of v.
+func finitePoints(v []float64) int {
+	n := 0
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			n++
+		}
+	}
+	return n
+}
+
+// blend mixes a and b half and half (integer arithmetic).
+func blend(a, b color.RGBA) color.RGBA {
+	return color.RGBA{uint8((int(a.R) + int(b.R)) / 2), uint8((int(a.G) + int(b.G)) / 2), uint8((int(a.B) + int(b.B)) / 2), 255}
 }
 
 // toPixel maps v in [lo, hi] to round((v−lo)/(hi−lo)·(n−1)), clamped a little outside [0, n) so

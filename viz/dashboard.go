@@ -1,19 +1,32 @@
 package viz
 
-import "image"
+import (
+	"image"
+	"image/color"
+)
 
 // Dashboard is what the viewer shows at one moment: conv1's filters, one layer's activations
-// for the probe, the curves and the probe's predictions. Parts left empty are drawn as a
-// placeholder naming what is missing, so a window opened before the first update is not blank.
+// for the probe (or another picture in their place, such as the confusion matrix), the curves,
+// the probe's predictions, a status line and, on demand, a help overlay. Parts left empty are
+// drawn as a placeholder naming what is missing, so a window opened before the first update is
+// not blank.
 type Dashboard struct {
-	Filters     []float32 // conv1 weights [K, C, R, S]
-	K, C, R, S  int
-	Groups      int
-	FilterTitle string
+	Filters      []float32 // conv1 weights [K, C, R, S] (or their change since initialisation)
+	K, C, R, S   int
+	Groups       int
+	FilterTitle  string
+	FilterShared bool    // one scale for all filters (MosaicOptions.Shared)
+	FilterRange  float64 // > 0: this ±scale for all filters (MosaicOptions.Range)
 
 	Act              []float32 // activations of one layer for the probe, [ActC, ActH, ActW]
 	ActC, ActH, ActW int
 	ActCaption       string
+	ActInput         image.Image // the probe as the net sees it, beside the activations
+	ActPerChannel    bool        // ActivationOptions.PerChannel
+
+	// Alt, when set, is drawn in the activations' place, as large as fits, under AltTitle.
+	Alt      image.Image
+	AltTitle string
 
 	Series []Series
 
@@ -21,13 +34,23 @@ type Dashboard struct {
 	Top        []Prediction
 	ProbeTitle string
 	Truth      string
+
+	Status string   // the status line along the bottom
+	Help   []string // when not empty, drawn as an overlay box over the middle of the window
 }
 
+// statusBand is the height of the status line along the bottom of the dashboard.
+const statusBand = lineH + 8
+
+// StatusRect returns the status line's rectangle in a w×h window.
+func StatusRect(w, h int) image.Rectangle { return image.Rect(0, max(0, h-statusBand), w, h) }
+
 // DashboardLayout returns the rectangles of the four panels (filters, activations, curves,
-// probe) in a w×h window. Landscape windows get the filters and activations side by side on the
-// top 62 % and the curves (60 % of the width) beside the probe below; portrait windows stack the
-// four panels with 30/30/22/18 % of the height.
+// probe) in a w×h window, above the status line. Landscape windows get the filters and
+// activations side by side on the top 62 % and the curves (60 % of the width) beside the probe
+// below; portrait windows stack the four panels with 30/30/22/18 % of the height.
 func DashboardLayout(w, h int) (filters, acts, curves, probe image.Rectangle) {
+	h = max(1, h-statusBand)
 	g := composeGap
 	if w >= h {
 		topH := (h - 3*g) * 62 / 100
@@ -67,22 +90,34 @@ func (d *Dashboard) RenderInto(dst *image.RGBA) {
 	o := dst.Rect.Min
 	fr, ar, cr, pr = fr.Add(o), ar.Add(o), cr.Add(o), pr.Add(o)
 	if d.K > 0 && len(d.Filters) == d.K*d.C*d.R*d.S && d.C > 0 && d.R > 0 && d.S > 0 {
+		mo := func(cols, s int) MosaicOptions {
+			return MosaicOptions{Cols: cols, Scale: s, Shared: d.FilterShared, Range: d.FilterRange, Bar: true}
+		}
 		fitPanel(dst, fr, d.FilterTitle, d.K, func(cols, s int) image.Point {
-			return layoutMosaic(d.K, d.R, d.S, d.Groups, MosaicOptions{Cols: cols, Scale: s}).size
+			return layoutMosaic(d.K, d.R, d.S, d.Groups, mo(cols, s)).size
 		}, func(cols, s int) *image.RGBA {
-			return FilterMosaic(d.Filters, d.K, d.C, d.R, d.S, d.Groups, MosaicOptions{Cols: cols, Scale: s})
+			return FilterMosaic(d.Filters, d.K, d.C, d.R, d.S, d.Groups, mo(cols, s))
 		})
 	} else {
 		placeholder(dst, fr, "no filters yet")
 	}
-	if d.ActC > 0 && len(d.Act) == d.ActC*d.ActH*d.ActW && d.ActH > 0 && d.ActW > 0 {
+	var in image.Point
+	if d.ActInput != nil {
+		in = d.ActInput.Bounds().Size()
+	}
+	switch {
+	case d.Alt != nil && !d.Alt.Bounds().Empty():
+		fitImage(dst, ar, d.AltTitle, toRGBA(d.Alt))
+	case d.ActC > 0 && len(d.Act) == d.ActC*d.ActH*d.ActW && d.ActH > 0 && d.ActW > 0:
+		ao := func(cols, s int) ActivationOptions {
+			return ActivationOptions{Cols: cols, Scale: s, Input: d.ActInput, PerChannel: d.ActPerChannel}
+		}
 		fitPanel(dst, ar, d.ActCaption, d.ActC, func(cols, s int) image.Point {
-			g, _ := activationLayout(d.ActC, d.ActH, d.ActW, GridOptions{Cols: cols, Scale: s})
-			return g.size()
+			return actPanel(d.ActC, d.ActH, d.ActW, in, ao(cols, s)).size
 		}, func(cols, s int) *image.RGBA {
-			return ActivationGrid(d.Act, d.ActC, d.ActH, d.ActW, "", GridOptions{Cols: cols, Scale: s})
+			return ActivationPanel(d.Act, d.ActC, d.ActH, d.ActW, ao(cols, s))
 		})
-	} else {
+	default:
 		placeholder(dst, ar, "no activations yet")
 	}
 	if cr.Dx() > 0 && cr.Dy() > 0 {
@@ -91,6 +126,60 @@ func (d *Dashboard) RenderInto(dst *image.RGBA) {
 	if pr.Dx() > 0 && pr.Dy() > 0 {
 		opt := ProbeOptions{Width: pr.Dx(), Height: pr.Dy(), Title: d.ProbeTitle, Truth: d.Truth}
 		scaleInto(dst, pr, ProbePanel(d.Probe, d.Top, opt))
+	}
+	sr := StatusRect(dst.Rect.Dx(), dst.Rect.Dy()).Add(o)
+	fillRect(dst, sr, statusColor)
+	fillRect(dst, image.Rect(sr.Min.X, sr.Min.Y, sr.Max.X, sr.Min.Y+1), borderColor)
+	hint := "h: help"
+	drawText(dst, sr.Max.X-4-textWidth(hint), sr.Min.Y+4, hint, axisColor)
+	drawText(dst, sr.Min.X+4, sr.Min.Y+4, fitText(d.Status, sr.Dx()-textWidth(hint)-16), textColor)
+	if len(d.Help) > 0 {
+		drawHelp(dst, d.Help)
+	}
+}
+
+// statusColor is the status line's background, a shade lighter than the panels'.
+var statusColor = color.RGBA{36, 36, 36, 255}
+
+// drawHelp draws lines in a bordered box over the middle of dst (clipped to it).
+func drawHelp(dst *image.RGBA, lines []string) {
+	w := 0
+	for _, l := range lines {
+		w = max(w, textWidth(l))
+	}
+	w = min(w+24, dst.Rect.Dx()-8)
+	h := min(len(lines)*(lineH+4)+20, dst.Rect.Dy()-8)
+	at := dst.Rect.Min.Add(image.Pt((dst.Rect.Dx()-w)/2, (dst.Rect.Dy()-h)/2))
+	box := image.Rectangle{Min: at, Max: at.Add(image.Pt(w, h))}
+	fillRect(dst, box, helpColor)
+	strokeRect(dst, box, textColor)
+	for i, l := range lines {
+		y := box.Min.Y + 10 + i*(lineH+4)
+		if y+lineH > box.Max.Y-4 {
+			break
+		}
+		drawText(dst, box.Min.X+12, y, fitText(l, w-20), textColor)
+	}
+}
+
+// helpColor is the help overlay's background.
+var helpColor = color.RGBA{8, 8, 8, 255}
+
+// fitImage draws img in r under title, at the largest whole upscale that fits (or shrunk to fit),
+// centred.
+func fitImage(dst *image.RGBA, r image.Rectangle, title string, img *image.RGBA) {
+	body := r
+	if title != "" {
+		body.Min.Y += titleBand
+	}
+	if body.Empty() {
+		return
+	}
+	place := fitRect(image.Rectangle{Max: body.Size()}, img.Rect.Size()).Size()
+	at := body.Min.Add(body.Size().Sub(place).Div(2))
+	scaleInto(dst, image.Rectangle{Min: at, Max: at.Add(place)}, img)
+	if title != "" {
+		drawText(dst, at.X, at.Y-titleBand+3, fitText(title, r.Max.X-at.X-4), textColor)
 	}
 }
 

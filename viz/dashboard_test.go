@@ -13,7 +13,19 @@ func testDashboard() *Dashboard {
 		Series: trainingCurves(300, -1),
 		Probe:  shirtImage(), Top: []Prediction{{"T-shirt/top", 0.6}, {"Shirt", 0.3}, {"Dress", 0.1}},
 		ProbeTitle: "probe 0", Truth: "T-shirt/top",
+		ActInput: fashionLike(), Status: "step 300/1200  epoch 1/3  lr 0.01  loss 0.412  410 img/s  ETA 1m05s  training",
 	}
+}
+
+func withHelp(d *Dashboard) *Dashboard {
+	d.Help = []string{"space  pause / resume", "h, ?   this help", "q      checkpoint and quit"}
+	return d
+}
+
+func withConfusion(d *Dashboard) *Dashboard {
+	d.Alt, d.AltTitle = ConfusionMatrix(fashionConfusion(), fashionNames, ConfusionOptions{}), "confusion at step 300"
+	d.FilterShared = true
+	return d
 }
 
 func TestDashboardGolden(t *testing.T) {
@@ -25,6 +37,8 @@ func TestDashboardGolden(t *testing.T) {
 		{"dashboard_320x240", testDashboard(), 320, 240},
 		{"dashboard_portrait_240x360", testDashboard(), 240, 360},
 		{"dashboard_empty_320x240", &Dashboard{}, 320, 240},
+		{"dashboard_help_480x320", withHelp(testDashboard()), 480, 320},
+		{"dashboard_confusion_480x320", withConfusion(testDashboard()), 480, 320},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { checkGolden(t, tc.name, tc.d.Render(tc.w, tc.h)) })
@@ -69,7 +83,7 @@ func mosaicDrawnAtLargestScale(img *image.RGBA, body image.Rectangle, d *Dashboa
 	for cols := 1; cols <= d.K; cols++ {
 		var best *image.RGBA
 		for s := 1; s <= maxPanelScale; s++ {
-			m := FilterMosaic(d.Filters, d.K, d.C, d.R, d.S, d.Groups, MosaicOptions{Cols: cols, Scale: s})
+			m := FilterMosaic(d.Filters, d.K, d.C, d.R, d.S, d.Groups, MosaicOptions{Cols: cols, Scale: s, Shared: d.FilterShared, Bar: true})
 			if m.Rect.Dx() <= body.Dx() && m.Rect.Dy() <= body.Dy() {
 				best = m
 			}

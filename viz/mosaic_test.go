@@ -31,8 +31,9 @@ func TestFilterMosaicGolden(t *testing.T) {
 	}
 }
 
-// TestFilterMosaicBrightCorner puts each filter's largest value at (0, 0) and checks that the
-// brightest pixel of every tile is white and in the tile's top-left scale×scale corner.
+// TestFilterMosaicBrightCorner puts each filter's largest value at (0, 0), all others in
+// [0, 0.5], and checks that the colour of the scale's top end (white for RGB filters, the
+// diverging map's red otherwise) fills exactly the tile's top-left scale×scale corner.
 func TestFilterMosaicBrightCorner(t *testing.T) {
 	cases := []struct{ k, c, r, s, groups int }{
 		{1, 3, 11, 11, 1}, {7, 1, 5, 5, 1}, {7, 3, 11, 11, 2}, {32, 3, 5, 5, 2},
@@ -49,6 +50,10 @@ func TestFilterMosaicBrightCorner(t *testing.T) {
 				w[i] = rng.next() * 0.5
 			}
 		}
+		top := c4(Diverging(1))
+		if tc.c == 3 {
+			top = [4]uint8{255, 255, 255, 255}
+		}
 		img := FilterMosaic(w, tc.k, tc.c, tc.r, tc.s, tc.groups, MosaicOptions{})
 		l := layoutMosaic(tc.k, tc.r, tc.s, tc.groups, MosaicOptions{})
 		if l.scale < 1 || l.scale > 16 || (l.scale > 1 && img.Rect.Dx() > mosaicTarget) {
@@ -59,17 +64,10 @@ func TestFilterMosaicBrightCorner(t *testing.T) {
 			if !tile.In(img.Rect) || tile.Dx() != tc.s*l.scale || tile.Dy() != tc.r*l.scale {
 				t.Fatalf("%+v: tile %d at %v, want a %dx%d tile inside %v", tc, j, tile, tc.s*l.scale, tc.r*l.scale, img.Rect)
 			}
-			best, bx, by := -1, 0, 0
-			for y := tile.Min.Y; y < tile.Max.Y; y++ {
-				for x := tile.Min.X; x < tile.Max.X; x++ {
-					p := img.RGBAAt(x, y)
-					if v := int(p.R) + int(p.G) + int(p.B); v > best {
-						best, bx, by = v, x-tile.Min.X, y-tile.Min.Y
-					}
-				}
-			}
-			if best != 3*255 || bx >= l.scale || by >= l.scale {
-				t.Errorf("%+v: tile %d brightest pixel %d at (%d,%d), want 765 within the %d-pixel corner", tc, j, best, bx, by, l.scale)
+			corner := image.Rectangle{Min: tile.Min, Max: tile.Min.Add(image.Pt(l.scale, l.scale))}
+			if in, all := countColor(img, corner, top), countColor(img, tile, top); in != l.scale*l.scale || all != in {
+				t.Errorf("%+v: tile %d has %d pixels of the top colour %v, %d of them in its corner; want exactly the %d corner pixels",
+					tc, j, all, top, in, l.scale*l.scale)
 			}
 		}
 	}

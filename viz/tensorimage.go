@@ -64,8 +64,20 @@ func channelMean(x []float32, c, plane int) []float32 {
 // normalisation, t = (v − lo)/(hi − lo); a constant plane (a dead ReLU channel is all zeros)
 // gets the lowest colour. It writes Pix directly: it is the hot loop of a dashboard redraw.
 func colorMapped(x []float32, h, w int) *image.RGBA {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	lo, hi, _ := finiteRange(x)
+	return colorMappedRange(x, h, w, lo, hi)
+}
+
+// setRGBA writes c at (x, y) of img without bounds clipping.
+func setRGBA(img *image.RGBA, x, y int, c color.RGBA) {
+	o := img.PixOffset(x, y)
+	img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3] = c.R, c.G, c.B, c.A
+}
+
+// colorMappedRange renders one h×w plane through the viridis map with [lo, hi] as its ends (a
+// scale shared by a whole layer); lo == hi gives the lowest colour.
+func colorMappedRange(x []float32, h, w int, lo, hi float32) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	span := float64(hi) - float64(lo)
 	for i, v := range x {
 		c := nanColor
@@ -79,10 +91,4 @@ func colorMapped(x []float32, h, w int) *image.RGBA {
 		p[0], p[1], p[2], p[3] = c.R, c.G, c.B, c.A
 	}
 	return img
-}
-
-// setRGBA writes c at (x, y) of img without bounds clipping.
-func setRGBA(img *image.RGBA, x, y int, c color.RGBA) {
-	o := img.PixOffset(x, y)
-	img.Pix[o], img.Pix[o+1], img.Pix[o+2], img.Pix[o+3] = c.R, c.G, c.B, c.A
 }
