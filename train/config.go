@@ -40,6 +40,7 @@ type Config struct {
 	EvalLimit       int    // evaluate on at most this many test images (0 = all)
 	TenCrop         bool
 	VizEvery        int // steps between PNG snapshots (0 = off)
+	HistoryEvery    int // steps per row of the per-step log history.csv (0 = 1, or more to stay under HistoryMaxRows rows)
 	CheckpointEvery int // steps between checkpoints besides those at evaluations (0 = only those)
 	Keep            int // checkpoints kept
 	LogFormat       string
@@ -99,6 +100,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("--epochs 0 and --steps 0: nothing to train")
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
+	case c.HistoryEvery < 0:
+		return fmt.Errorf("--history-every %d: need 0 (automatic) or a number of steps", c.HistoryEvery)
 	case c.Keep < 1:
 		return fmt.Errorf("--keep %d: need at least 1", c.Keep)
 	}

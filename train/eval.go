@@ -26,6 +26,54 @@ type EvalResult struct {
 	Loss       float64 // mean cross-entropy of the (crop-averaged) softmax
 	Top1, Top5 float64 // accuracies in [0, 1]
 	Images     int
+	Step       uint32 // the net's step when evaluated
+	TenCrop    bool
+	// Confusion[i][j] counts the test images of class i whose top-1 prediction is j.
+	Confusion [][]int
+	// Mistakes are the most confidently misclassified images, most confident first (at most
+	// MaxMistakes).
+	Mistakes []Mistake
+}
+
+// Mistake is one misclassified test image: its index in the test split, its true class, the
+// predicted one and that prediction's probability.
+type Mistake struct {
+	Index       int
+	Label, Pred int
+	Prob        float64
+}
+
+// MaxMistakes is how many misclassified images an evaluation keeps for its gallery.
+const MaxMistakes = 16
+
+// PerClass returns each class's accuracy (its diagonal share of the confusion matrix; NaN for a
+// class with no test images) and image count.
+func (r *EvalResult) PerClass() (acc []float64, images []int) {
+	acc, images = make([]float64, len(r.Confusion)), make([]int, len(r.Confusion))
+	for i, row := range r.Confusion {
+		for _, c := range row {
+			images[i] += c
+		}
+		acc[i] = math.NaN()
+		if images[i] > 0 {
+			acc[i] = float64(row[i]) / float64(images[i])
+		}
+	}
+	return acc, images
+}
+
+// keepMistake inserts m into the list of the most confident mistakes, bounded by MaxMistakes.
+func (r *EvalResult) keepMistake(m Mistake) {
+	if len(r.Mistakes) == MaxMistakes && m.Prob <= r.Mistakes[MaxMistakes-1].Prob {
+		return
+	}
+	i := sort.Search(len(r.Mistakes), func(i int) bool { return r.Mistakes[i].Prob < m.Prob })
+	r.Mistakes = append(r.Mistakes, Mistake{})
+	copy(r.Mistakes[i+1:], r.Mistakes[i:])
+	r.Mistakes[i] = m
+	if len(r.Mistakes) > MaxMistakes {
+		r.Mistakes = r.Mistakes[:MaxMistakes]
+	}
 }
 
 // Evaluate runs the test split (at most limit images, 0 = all) through the net without dropout,
@@ -43,8 +91,15 @@ func (t *Trainer) Evaluate(limit int, tenCrop bool) (EvalResult, error) {
 		return EvalResult{}, err
 	}
 	defer l.Close()
-	var r EvalResult
 	classes := t.Arch.Classes
+	r := EvalResult{Step: t.Net.Step, TenCrop: tenCrop, Confusion: make([][]int, classes)}
+	for i := range r.Confusion {
+		r.Confusion[i] = make([]int, classes)
+	}
+	total := t.Data.Test.Len()
+	if limit > 0 {
+		total = min(total, limit)
+	}
 	for limit == 0 || r.Images < limit {
 		b, err := l.Next()
 		if err == io.EOF {
@@ -64,12 +119,23 @@ func (t *Trainer) Evaluate(limit int, tenCrop bool) (EvalResult, error) {
 		}
 		for i := 0; i < n; i++ {
 			p := AverageSoftmax(logits[i*crops*classes:(i+1)*crops*classes], crops, classes)
-			loss, top1, top5 := scoreProbs(p, int(b.Labels[i]))
+			label := int(b.Labels[i])
+			loss, top1, top5 := scoreProbs(p, label)
 			r.Loss += loss
 			r.Top1 += top1
 			r.Top5 += top5
+			pred := argmax(p)
+			if label >= 0 && label < classes {
+				r.Confusion[label][pred]++
+			}
+			if pred != label {
+				r.keepMistake(Mistake{Index: b.Index[i], Label: label, Pred: pred, Prob: p[pred]})
+			}
 		}
 		r.Images += n
+		if t.Hooks.Evaluating != nil {
+			t.Hooks.Evaluating(t, r.Images, total)
+		}
 	}
 	if r.Images == 0 {
 		return r, fmt.Errorf("the test split of %s is empty", t.Data.Path)
@@ -120,6 +186,18 @@ func scoreProbs(p []float64, label int) (loss, top1, top5 float64) {
 	return
 }
 
+// argmax returns the index of the largest probability (the lowest index among equals, as
+// scoreProbs ranks ties).
+func argmax(p []float64) int {
+	best := 0
+	for j, v := range p {
+		if v > p[best] {
+			best = j
+		}
+	}
+	return best
+}
+
 // TopK returns the indices of the k largest probabilities, largest first.
 func TopK(p []float64, k int) []int {
 	idx := make([]int, len(p))
@@ -150,8 +228,11 @@ func (t *Trainer) evaluate(win *window) error {
 	if err := t.out.writeMetrics(m); err != nil {
 		return err
 	}
-	t.logf("eval at step %d (epoch %.2f): test loss %.4f, top-1 %.2f%%, top-5 %.2f%% on %d images%s",
-		m.Step, m.Epoch, m.ValLoss, 100*m.ValTop1, 100*m.ValTop5, r.Images, tenCropNote(t.Cfg.TenCrop))
+	t.logf("eval at step %d (epoch %.2f): test loss %.4f, top-1 %.2f%%, top-5 %.2f%% on %d images%s%s",
+		m.Step, m.Epoch, m.ValLoss, 100*m.ValTop1, 100*m.ValTop5, r.Images, tenCropNote(t.Cfg.TenCrop), worstAndBest(&r, t.Data.Classes))
+	if err := t.explain(&r); err != nil {
+		return err
+	}
 	if t.sched.kind == "paper" {
 		if e := 1 - r.Top1; e < t.State.BestErr-1e-9 {
 			t.State.BestErr, t.State.BadEvals = e, 0
@@ -167,6 +248,21 @@ func (t *Trainer) evaluate(win *window) error {
 		t.Hooks.Eval(t, m)
 	}
 	return nil
+}
+
+// explain writes what explains an evaluation (WriteEvaluation) and refreshes report.html.
+func (t *Trainer) explain(r *EvalResult) error {
+	pics, err := WriteEvaluation(t.Cfg.Out, r, t.Data.Classes, t.Data.Test)
+	if err != nil {
+		return err
+	}
+	t.out.eval, t.out.evalPics = r, pics
+	if t.out.hist != nil {
+		if err := t.out.hist.flush(); err != nil {
+			return fmt.Errorf("--out %s: history.csv: %v", t.Cfg.Out, err)
+		}
+	}
+	return t.WriteReport(false)
 }
 
 func tenCropNote(on bool) string {

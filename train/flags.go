@@ -36,6 +36,7 @@ func RegisterFlags(fs *pflag.FlagSet, c *Config) {
 	fs.IntVar(&c.EvalLimit, "eval-limit", c.EvalLimit, "evaluate on at most N test images (0: all)")
 	fs.BoolVar(&c.TenCrop, "ten-crop", c.TenCrop, "evaluate with the paper's 10 crops (corners, centre, and their mirrors)")
 	fs.IntVar(&c.VizEvery, "viz-every", c.VizEvery, "write filter/activation/curve PNGs every N steps (0: off)")
+	fs.IntVar(&c.HistoryEvery, "history-every", c.HistoryEvery, "steps per row of the per-step log history.csv (0: every step, or as many as keep it under 10,000 rows)")
 	fs.IntVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "steps between extra checkpoints (0: at evaluations)")
 	fs.IntVar(&c.Keep, "keep", c.Keep, "checkpoints to keep")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text (progress bar) or json (one object per line)")

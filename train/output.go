@@ -10,10 +10,17 @@ import (
 	"github.com/schollz/progressbar/v3"
 )
 
-// output is the run directory: metrics.csv and checkpoints.
+// output is the run directory: metrics.csv, the per-step log, the filter timeline, the latest
+// evaluation's explanation, and checkpoints.
 type output struct {
-	dir     string
-	metrics *os.File
+	dir      string
+	metrics  *os.File
+	hist     *history  // nil until Run opens it
+	tl       *timeline // nil until Run starts it
+	eval     *EvalResult
+	evalPics *EvalPictures
+	total    int // the run's planned steps
+	perEpoch int
 }
 
 // openOutput creates the run directory (or checks it is writable) and opens metrics.csv, appending
@@ -51,7 +58,14 @@ func (o *output) writeMetrics(m Metrics) error {
 	return err
 }
 
-func (o *output) close() { o.metrics.Close() }
+func (o *output) close() {
+	if o.metrics != nil {
+		o.metrics.Close()
+	}
+	if o.hist != nil && o.hist.f != nil {
+		o.hist.close()
+	}
+}
 
 // window sums training statistics between evaluations.
 type window struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"math"
 
 	"github.com/alexnet-vk/alexnet/data"
 	"github.com/alexnet-vk/alexnet/gpu"
@@ -22,6 +23,7 @@ type Activation struct {
 type Snapshot struct {
 	Step       uint32
 	Filters    []float32 // conv1 weights [K, C, R, S]
+	Init       []float32 // conv1 weights at the run's first timeline frame (its initialisation), or nil
 	K, C, R, S int
 	Groups     int
 	Acts       []Activation
@@ -82,6 +84,11 @@ func (t *Trainer) Snapshot() (*Snapshot, error) {
 		}
 	}
 	s.Filters, s.Groups = w, n.Arch.Layers[firstConv(n.Arch)].Groups
+	if t.out != nil {
+		if f := t.out.tl.first(); len(f) == len(w) {
+			s.Init = f
+		}
+	}
 	acts, logits, err := n.ProbeActivations(t.probeX)
 	if err != nil {
 		return nil, err
@@ -115,23 +122,50 @@ func firstConv(a Arch) int {
 	return 0
 }
 
-// Series returns the loss and top-1 curves recorded so far.
+// Series returns the curves recorded so far: training loss and top-1 from the per-step log (each
+// logged value faint, under its smoothed curve), test loss and top-1 at every evaluation (with
+// markers), and the learning rate. Without a per-step log the training curves come from the
+// evaluations' windows.
 func (t *Trainer) Series() []viz.Series {
 	tl := viz.Series{Name: "train", Metric: viz.Loss}
-	vl := viz.Series{Name: "test", Metric: viz.Loss}
+	vl := viz.Series{Name: "test", Metric: viz.Loss, Markers: true}
 	ta := viz.Series{Name: "train", Metric: viz.Accuracy}
-	va := viz.Series{Name: "test", Metric: viz.Accuracy}
+	va := viz.Series{Name: "test", Metric: viz.Accuracy, Markers: true}
+	lr := viz.Series{Name: "lr", Metric: viz.LR}
+	rows := t.History()
 	for _, m := range t.Metrics {
 		st := int(m.Step)
-		if m.TrainLoss > 0 {
+		if m.TrainLoss > 0 && len(rows) == 0 {
 			tl.Step, tl.Value = append(tl.Step, st), append(tl.Value, m.TrainLoss)
 			ta.Step, ta.Value = append(ta.Step, st), append(ta.Value, m.TrainTop1)
+			lr.Step, lr.Value = append(lr.Step, st), append(lr.Value, m.LR)
 		}
 		vl.Step, vl.Value = append(vl.Step, st), append(vl.Value, m.ValLoss)
 		va.Step, va.Value = append(va.Step, st), append(va.Value, m.ValTop1)
 	}
-	return []viz.Series{tl, vl, ta, va}
+	if len(rows) == 0 {
+		return []viz.Series{tl, vl, ta, va, lr}
+	}
+	rawL := viz.Series{Name: "train", Metric: viz.Loss, Faint: true}
+	rawA := viz.Series{Name: "train", Metric: viz.Accuracy, Faint: true}
+	var eL, eA float64
+	for i, r := range rows {
+		st := int(r.Step)
+		rawL.Step, rawL.Value = append(rawL.Step, st), append(rawL.Value, r.Loss)
+		rawA.Step, rawA.Value = append(rawA.Step, st), append(rawA.Value, r.Top1)
+		eL = smoothing*eL + (1-smoothing)*r.Loss
+		eA = smoothing*eA + (1-smoothing)*r.Top1
+		corr := 1 - math.Pow(smoothing, float64(i+1)) // bias correction of the zero start
+		tl.Step, tl.Value = append(tl.Step, st), append(tl.Value, eL/corr)
+		ta.Step, ta.Value = append(ta.Step, st), append(ta.Value, eA/corr)
+		lr.Step, lr.Value = append(lr.Step, st), append(lr.Value, r.LR)
+	}
+	return []viz.Series{rawL, tl, vl, rawA, ta, va, lr}
 }
+
+// smoothing is the weight of the past in the smoothed training curves: an exponential moving
+// average over about 20 logged rows.
+const smoothing = 0.95
 
 // paramData downloads the weight (or bias) of the first conv layer's parameter index i.
 func (n *Net) paramData(layerIdx int, bias bool) ([]float32, error) {
@@ -187,30 +221,42 @@ func (n *Net) ProbeActivations(x []float32) ([]Activation, []float32, error) {
 	return acts, logits, nil
 }
 
-// WriteSnapshots writes the run directory's PNGs: filters.png (and a numbered copy per snapshot, to
-// watch the filters form), activations-<layer>.png, curves.png and probe.png.
+// WriteSnapshots writes the run directory's PNGs, each labelled with its step and kept also as a
+// numbered copy in snapshots/<step>/: filters.png (conv1, each filter on its own scale around
+// zero), filters-change.png (their change since the run's first frame, on one scale),
+// activations-<layer>.png (the probe's response at every conv layer, beside the probe, with
+// channel numbers and a colour bar), curves.png (from the per-step log and the evaluations) and
+// probe.png (a test image and its top-5).
 func WriteSnapshots(t *Trainer) error {
 	s, err := t.Snapshot()
 	if err != nil {
 		return err
 	}
-	title := fmt.Sprintf("%s conv1 filters, step %d", t.Arch.Name, s.Step)
-	f := viz.FilterMosaic(s.Filters, s.K, s.C, s.R, s.S, s.Groups, viz.MosaicOptions{Title: title})
-	if err := viz.SavePNG(t.OutPath("filters.png"), f); err != nil {
+	dir := t.Cfg.Out
+	title := fmt.Sprintf("%s conv1 filters at step %d, each on its own scale", t.Arch.Name, s.Step)
+	f := viz.FilterMosaic(s.Filters, s.K, s.C, s.R, s.S, s.Groups, viz.MosaicOptions{Title: title, Bar: true})
+	if err := savePanel(dir, "filters.png", s.Step, f); err != nil {
 		return err
 	}
-	if err := viz.SavePNG(t.OutPath(fmt.Sprintf("filters-%08d.png", s.Step)), f); err != nil {
-		return err
-	}
-	for _, a := range s.Acts {
-		g := viz.ActivationGrid(a.Data, a.Shape.C, a.Shape.H, a.Shape.W, viz.ShapeCaption(a.Layer, a.Shape.C, a.Shape.H, a.Shape.W), viz.GridOptions{})
-		if err := viz.SavePNG(t.OutPath("activations-"+a.Layer+".png"), g); err != nil {
+	if s.Init != nil {
+		title := fmt.Sprintf("%s conv1 filters at step %d: change since the first frame, one scale", t.Arch.Name, s.Step)
+		d := viz.FilterMosaic(viz.Delta(s.Filters, s.Init), s.K, s.C, s.R, s.S, s.Groups, viz.MosaicOptions{Title: title, Shared: true, Bar: true})
+		if err := savePanel(dir, "filters-change.png", s.Step, d); err != nil {
 			return err
 		}
 	}
-	if err := viz.SavePNG(t.OutPath("curves.png"), viz.Curves(s.Series, viz.CurveOptions{})); err != nil {
+	for _, a := range s.Acts {
+		if err := savePanel(dir, "activations-"+a.Layer+".png", s.Step, activationPanel(s, a)); err != nil {
+			return err
+		}
+	}
+	c := viz.Titled(viz.Curves(s.Series, viz.CurveOptions{Width: 960, Height: 280}), fmt.Sprintf("%s at step %d", t.Arch.Name, s.Step))
+	if err := savePanel(dir, "curves.png", s.Step, c); err != nil {
 		return err
 	}
-	p := viz.ProbePanel(s.Probe, s.Top, viz.ProbeOptions{Title: "probe (true: " + s.Truth + ")", Truth: s.Truth})
-	return viz.SavePNG(t.OutPath("probe.png"), p)
+	return savePanel(dir, "probe.png", s.Step, probePanel(s))
 }
+
+// FirstConvWeights downloads conv1's weights alone (a light refresh of the filters, without the
+// probe's forward pass).
+func (t *Trainer) FirstConvWeights() ([]float32, error) { return t.Net.paramData(0, false) }

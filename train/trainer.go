@@ -26,6 +26,9 @@ type Hooks struct {
 	Eval func(t *Trainer, m Metrics)      // after every evaluation
 	Viz  func(t *Trainer) error           // every Config.VizEvery steps and at the end
 	Log  func(format string, args ...any) // progress lines (nil: stderr)
+	// Evaluating reports an evaluation's progress (images done of total) after each batch, so a
+	// window stays responsive during long evaluations.
+	Evaluating func(t *Trainer, done, total int)
 }
 
 // Trainer runs a training job on a device.
@@ -239,6 +242,10 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 	t.Net.SetHyper(t.State.LR, t.Cfg.Momentum, t.Cfg.WeightDecay)
 	t.logf("training %s (%d parameters, micro-batch %d) on %s: %d train / %d test images, %d classes, %d steps per epoch, %d epochs",
 		t.Arch.Name, t.Arch.ParamCount(), t.Net.Micro, t.Data.Path, t.Data.Train.Len(), t.Data.Test.Len(), len(t.Data.Classes), perEpoch, total)
+	if err := t.openRunFiles(perEpoch); err != nil {
+		return err
+	}
+	defer t.finishRunFiles()
 	win := newWindow()
 	bar := t.newBar(perEpoch, total)
 	t.bar = bar
@@ -274,6 +281,7 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 		}
 		t.State.Step = t.Net.Step
 		t.State.Batch = b.Step + 1
+		t.recordStep(st, t.State.LR, time.Since(start))
 		t.stepSchedule(perEpoch)
 		win.add(st, time.Since(start))
 		bar.step(t, win)

@@ -29,6 +29,9 @@ type actPanelLayout struct {
 	bar   image.Rectangle // the colour bar
 }
 
+// sideX is the side column's left margin.
+const sideX = 3
+
 // sideMin is the narrowest the side column gets (the colour bar and its labels).
 const sideMin = 10 + 4 + 9*charW
 
@@ -56,17 +59,17 @@ func actPanel(c, h, w int, inSize image.Point, opt ActivationOptions) actPanelLa
 	side, y := sideMin, 0
 	if inSize.X > 0 && inSize.Y > 0 {
 		target := max(56, min(160, 2*th))
-		box := image.Rect(0, lineH+2, target, lineH+2+target)
+		box := image.Rect(sideX, lineH+2, sideX+target, lineH+2+target)
 		l.input = fitRect(box, inSize)
 		if l.input.Dy() > target { // larger than the box: shrink to fit
-			l.input = image.Rect(0, lineH+2, target, lineH+2+target)
+			l.input = box
 		}
 		side = max(side, l.input.Dx())
 		y = l.input.Max.Y + 8
 	}
 	barH := max(48, min(160, gs.Y-y-lineH-4))
-	l.bar = image.Rect(0, y+lineH+4, 10, y+lineH+4+barH)
-	l.at = image.Pt(side+10+margin, 0)
+	l.bar = image.Rect(sideX, y+lineH+4, sideX+10, y+lineH+4+barH)
+	l.at = image.Pt(sideX+side+10+margin, 0)
 	l.size = image.Pt(l.at.X+gs.X, max(gs.Y, l.bar.Max.Y+2))
 	return l
 }
@@ -87,7 +90,7 @@ func ActivationPanel(a []float32, c, h, w int, opt ActivationOptions) *image.RGB
 	l := actPanel(c, h, w, inSize, opt)
 	img := newCanvas(l.size.X, l.size.Y, bgColor)
 	if !l.input.Empty() {
-		drawText(img, 0, 0, "input", textColor)
+		drawText(img, sideX, 0, "input", textColor)
 		scaleInto(img, l.input, toRGBA(opt.Input))
 		strokeRect(img, l.input.Inset(-1), borderColor)
 	}
@@ -96,7 +99,7 @@ func ActivationPanel(a []float32, c, h, w int, opt ActivationOptions) *image.RGB
 	if opt.PerChannel {
 		barTop, barBottom, scaleName = "max", "min", "channel"
 	}
-	drawText(img, 0, l.bar.Min.Y-lineH-3, "per "+scaleName, textColor)
+	drawText(img, sideX, l.bar.Min.Y-lineH-3, "per "+scaleName, textColor)
 	drawColorBarV(img, l.bar.Min.X+1, l.bar.Min.Y, l.bar.Dy(), Viridis, barTop, barBottom)
 
 	plane := h * w

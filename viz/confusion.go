@@ -11,6 +11,7 @@ import (
 // ConfusionOptions tunes ConfusionMatrix.
 type ConfusionOptions struct {
 	Title string // caption, e.g. "confusion at step 5625: top-1 90.5 % on 10000 test images"
+	Cell  int    // side of a cell in pixels; 0 picks one from the number of classes
 }
 
 // confusionCell returns the side of one cell for n classes: large enough for the counts up to 12
@@ -43,6 +44,9 @@ func ConfusionMatrix(counts [][]int, names []string, opt ConfusionOptions) *imag
 		panic(fmt.Sprintf("viz: ConfusionMatrix: %d names for %d classes", len(names), n))
 	}
 	cell := confusionCell(n)
+	if opt.Cell > 0 {
+		cell = opt.Cell
+	}
 	labelled := n <= 40
 	nameW := 0
 	if labelled {

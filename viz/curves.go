@@ -160,7 +160,7 @@ func drawCurvePanel(img *image.RGBA, area image.Rectangle, title string, m Metri
 		long = short // the long title ("… vs step") only when it fits whole
 	}
 	drawText(img, area.Min.X+4, area.Min.Y+3, fitText(long, legendX-area.Min.X-8), textColor)
-	xt := niceTicks(xlo, xhi, max(1, plot.Dx()/50))
+	xt := niceTicks(xlo, xhi, max(2, plot.Dx()/50))
 	xPix := func(x float64) int { return plot.Min.X + toPixel(x, xlo, xhi, plot.Dx()) }
 	yPix := func(y float64) int { return plot.Max.Y - 1 - toPixel(y, ylo, yhi, plot.Dy()) }
 	for k := yt.first; k <= yt.last; k++ {

@@ -24,9 +24,11 @@ type Dashboard struct {
 	ActInput         image.Image // the probe as the net sees it, beside the activations
 	ActPerChannel    bool        // ActivationOptions.PerChannel
 
-	// Alt, when set, is drawn in the activations' place, as large as fits, under AltTitle.
+	// Alt, when set, is drawn in the activations' place, as large as fits, under AltTitle; AltNote,
+	// when set instead, is written there in an outlined box (e.g. "no evaluation yet").
 	Alt      image.Image
 	AltTitle string
+	AltNote  string
 
 	Series []Series
 
@@ -108,6 +110,8 @@ func (d *Dashboard) RenderInto(dst *image.RGBA) {
 	switch {
 	case d.Alt != nil && !d.Alt.Bounds().Empty():
 		fitImage(dst, ar, d.AltTitle, toRGBA(d.Alt))
+	case d.AltNote != "":
+		placeholder(dst, ar, d.AltNote)
 	case d.ActC > 0 && len(d.Act) == d.ActC*d.ActH*d.ActW && d.ActH > 0 && d.ActW > 0:
 		ao := func(cols, s int) ActivationOptions {
 			return ActivationOptions{Cols: cols, Scale: s, Input: d.ActInput, PerChannel: d.ActPerChannel}

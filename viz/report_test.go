@@ -14,24 +14,8 @@ import (
 	"github.com/alexnet-vk/alexnet/viz/chrome"
 )
 
-// browser starts headless Chromium for a test; without one it fails when the environment requires
-// every test to run (make test, CI) and skips otherwise.
-func browser(t *testing.T) *chrome.Browser {
-	t.Helper()
-	bin, err := chrome.Find()
-	if err != nil {
-		if os.Getenv("ALEXNET_REQUIRE_GPU") == "1" || os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	b, err := chrome.Start(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	return b
-}
+// browser starts headless Chromium for a test (chrome.StartForTest).
+func browser(t *testing.T) *chrome.Browser { return chrome.StartForTest(t) }
 
 func uniform(w, h int, c color.RGBA) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))

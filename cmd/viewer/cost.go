@@ -12,6 +12,7 @@ type costs struct {
 	snapshot, weights, render, show time.Duration
 	overhead                        time.Duration // hook time spent for the window, pauses excluded
 	paused                          time.Duration
+	evalDraws                       time.Duration // redraws during evaluations (not training time)
 	lastFull, lastLight             time.Duration // the latest refreshes, drawing included
 	steps                           int
 }
@@ -19,7 +20,7 @@ type costs struct {
 // report prints what the window cost the training run.
 func (v *viewer) report(wall time.Duration) {
 	c := v.cost
-	training := wall - c.paused - c.overhead
+	training := wall - c.paused - c.overhead - c.evalDraws
 	if c.fulls == 0 || training <= 0 {
 		return
 	}
@@ -29,4 +30,7 @@ func (v *viewer) report(wall time.Duration) {
 	fmt.Fprintf(os.Stderr, "viewer: in %d steps, %d full refreshes (snapshot %s each) and %d of the filters alone (weights %s each); %d draws (render %s, show %s each); window time %s of %s training: %.2f%% slowdown\n",
 		c.steps, c.fulls, per(c.snapshot, c.fulls), c.lights, per(c.weights, c.lights), c.draws, per(c.render, c.draws), per(c.show, c.draws),
 		c.overhead.Round(time.Millisecond), training.Round(time.Millisecond), 100*c.overhead.Seconds()/training.Seconds())
+	if c.evalDraws > 0 {
+		fmt.Fprintf(os.Stderr, "viewer: status redraws during evaluations took %s\n", c.evalDraws.Round(time.Millisecond))
+	}
 }

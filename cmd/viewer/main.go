@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,8 +25,12 @@ Trains like ` + "`train`" + ` (same flags, same run directory) in a window that 
 the probe image's activations at every conv layer, the curves and the probe's top-5, refreshed while
 the network learns. With no flags: alexnet-small on Fashion-MNIST, into a new run directory runs/<start time>.
 
-Keys: space pause/resume · l, →, ↓ next layer · ←, ↑ previous layer · n next probe image
-      s save a screenshot PNG into the run directory · q, Esc or closing the window: checkpoint, exit
+The bottom line shows step/total, epoch, learning rate, smoothed training loss, img/s, the time
+left and the state (training, paused, evaluating, done). The curves come from the run's per-step
+log (history.csv), so --watch shows the whole run.
+
+Keys (h or ? in the window shows them):
+      KEYS
 
 Examples:
   viewer                                   # train the default run and watch it
@@ -36,6 +41,20 @@ Examples:
   viewer --watch runs/20261127-150405/checkpoint-00000468.safetensors
 
 Without a display (no $DISPLAY), use ` + "`train --viz-every N`" + `: it writes the same panels as PNGs.
+
+Environment:
+  DISPLAY, WAYLAND_DISPLAY   the window system (the viewer exits 1 without one)
+  ALEXNET_VIEWER_SCRIPT      keys to press, for tests and demos: tokens run in order, each a key
+                             (s q n l space left right up down escape h ? a f d c), close,
+                             resize:WxH, or steps:N (wait N training steps); e.g. "steps:50 s q"
+  ALEXNET_VALIDATION=1       turn the Khronos validation layer on (as --validate)
+  LP_NATIVE_VECTOR_WIDTH     lavapipe's vector width; the viewer keeps lavapipe's default (256),
+                             whose graphics path works (see --vector-width)
+  MESA_SHADER_CACHE_DIR      Mesa's shader cache (default: one per vector width under
+                             ~/.cache/alexnet-vk)
+  MESA_VK_DEVICE_SELECT      when set, Mesa's device-select layer picks the window's device;
+                             otherwise the window goes on the compute device (--device)
+  VK_ICD_FILENAMES           the Vulkan drivers the loader may use (e.g. one driver's JSON)
 
 Flags:
 `
@@ -54,7 +73,7 @@ func run() int {
 	c := train.Defaults()
 	var o options
 	fs := pflag.NewFlagSet("viewer", pflag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(os.Stderr, usage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(os.Stderr, strings.Replace(usage, "KEYS", helpKeys(), 1)); fs.PrintDefaults() }
 	train.RegisterFlags(fs, &c)
 	fs.IntVar(&o.refresh, "refresh", 0, "steps between redraws (0: auto, keeping the window's share of the time under 2 %)")
 	fs.StringVar(&o.watch, "watch", "", "browse a checkpoint file, or a run directory following its newest checkpoint (no training)")
@@ -129,6 +148,7 @@ func trainWithWindow(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, 
 	v := newViewer(ctx, cancel, w, t, c.Out, o.refresh, sc)
 	t.Hooks.Step = v.onStep
 	t.Hooks.Eval = v.onEval
+	t.Hooks.Evaluating = v.onEvaluating
 	if c.VizEvery > 0 {
 		t.Hooks.Viz = train.WriteSnapshots
 	}

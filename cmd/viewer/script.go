@@ -11,13 +11,13 @@ import (
 
 // scriptEnv names the environment variable holding a script of window actions, for tests and demos:
 // whitespace-separated tokens run in order, each a key ("s", "q", "n", "l", "space", "left",
-// "right", "up", "down", "escape"), "close" (the window's close button), "resize:WxH" (ask the
+// "right", "up", "down", "escape", "h", "?", "a", "f", "d", "c"), "close" (the window's close button), "resize:WxH" (ask the
 // window system for a new size), or "steps:N" (let N training steps pass first; skipped when
 // nothing trains). Example: "steps:5 s steps:5 s q".
 const scriptEnv = "ALEXNET_VIEWER_SCRIPT"
 
 var scriptKeys = map[string]bool{"s": true, "q": true, "n": true, "l": true, "space": true, "left": true,
-	"right": true, "up": true, "down": true, "escape": true}
+	"right": true, "up": true, "down": true, "escape": true, "h": true, "?": true, "a": true, "f": true, "d": true, "c": true}
 
 // action is one script token.
 type action struct {
@@ -56,7 +56,7 @@ func parseScript(s string) (*script, error) {
 			}
 			a.resize = image.Pt(w, h)
 		default:
-			return nil, fmt.Errorf("$%s: unknown token %q (want a key: s q n l space left right up down escape; close; resize:WxH; steps:N)", scriptEnv, tok)
+			return nil, fmt.Errorf("$%s: unknown token %q (want a key: s q n l space left right up down escape h ? a f d c; close; resize:WxH; steps:N)", scriptEnv, tok)
 		}
 		sc.acts = append(sc.acts, a)
 	}

@@ -38,16 +38,19 @@ type viewer struct {
 	ctx     context.Context // cancelled by q, the close button, SIGINT or SIGTERM
 	cancel  context.CancelFunc
 
-	snap    *train.Snapshot // the latest full refresh
-	filters []float32       // conv1's weights as of the latest refresh, full or light
-	conv1   int             // index of conv1's weight in Net.Params
-	live    liveCurves
-	layer   int
-	paused  bool
-	quit    bool
-	img     *image.RGBA // the composed dashboard now on screen
-	err     error       // the first failure to draw or save, reported at exit
-	status  string      // last step's summary, for the title
+	snap        *train.Snapshot // the latest full refresh
+	filters     []float32       // conv1's weights as of the latest refresh, full or light
+	filtersStep uint32          // the step they are from
+	layer       int
+	paused      bool
+	quit        bool
+	img         *image.RGBA // the composed dashboard now on screen
+	err         error       // the first failure to draw or save, reported at exit
+	status      string      // what the status line says when nothing trains (browsing)
+	state       string      // training, paused, evaluating n/N, done; "" when browsing
+	view        view        // the toggles: scales, filter change, right panel, help
+	stats       liveStats   // smoothed loss and throughput for the status line
+	lastEvalDraw time.Time  // the latest redraw during an evaluation
 
 	sinceFull, sinceLight int
 	lastHook              time.Time
@@ -56,7 +59,7 @@ type viewer struct {
 }
 
 func newViewer(ctx context.Context, cancel context.CancelFunc, w *gpu.Window, t *train.Trainer, out string, refresh int, sc *script) *viewer {
-	v := &viewer{win: w, out: out, refresh: refresh, script: sc, ctx: ctx, cancel: cancel}
+	v := &viewer{win: w, out: out, refresh: refresh, script: sc, ctx: ctx, cancel: cancel, state: "training"}
 	if t != nil {
 		v.setTrainer(t)
 	}
@@ -64,15 +67,7 @@ func newViewer(ctx context.Context, cancel context.CancelFunc, w *gpu.Window, t 
 }
 
 // setTrainer makes t the source of what is shown.
-func (v *viewer) setTrainer(t *train.Trainer) {
-	v.src, v.trainer = t, t
-	for i, p := range t.Net.Params { // the first 4-D weight is conv1's, as in Snapshot
-		if !p.IsBias && len(p.Shape) == 4 {
-			v.conv1 = i
-			break
-		}
-	}
-}
+func (v *viewer) setTrainer(t *train.Trainer) { v.src, v.trainer = t, t }
 
 // onStep is the trainer's step hook: handle input, refresh when due, and hold while paused.
 func (v *viewer) onStep(t *train.Trainer, st train.StepStats) {
@@ -88,8 +83,7 @@ func (v *viewer) onStep(t *train.Trainer, st train.StepStats) {
 	v.cost.steps++
 	v.sinceFull++
 	v.sinceLight++
-	v.live.add(t.State.Step, st)
-	v.status = fmt.Sprintf("%s step %d, loss %.3f", t.Arch.Name, t.State.Step, st.Loss/float64(max(st.N, 1)))
+	v.stats.add(st, v.stepTime)
 	v.script.stepDone()
 	switch {
 	case v.dueFull():
@@ -111,16 +105,32 @@ func (v *viewer) onStep(t *train.Trainer, st train.StepStats) {
 	v.lastHook = end
 }
 
-// onEval is the trainer's evaluation hook: the test curve gained a point.
+// onEval is the trainer's evaluation hook: the test curve gained a point, the confusion matrix
+// and the mistakes are new.
 func (v *viewer) onEval(t *train.Trainer, _ train.Metrics) {
+	v.state = "training"
 	if v.snap == nil || v.quit {
 		return
 	}
 	start := time.Now()
-	v.snap.Series = t.Series()
 	v.draw()
 	v.cost.overhead += time.Since(start)
 	v.lastHook = time.Now() // the evaluation is not a training step
+}
+
+// onEvaluating is the trainer's evaluation progress hook: the status line says how far the
+// evaluation is, and keys are handled, at most twice a second.
+func (v *viewer) onEvaluating(t *train.Trainer, done, total int) {
+	v.state = fmt.Sprintf("evaluating %d/%d", done, total)
+	if time.Since(v.lastEvalDraw) < 500*time.Millisecond || v.snap == nil {
+		return
+	}
+	start := time.Now()
+	v.draw()
+	v.handle(v.poll())
+	v.lastEvalDraw = time.Now()
+	v.cost.evalDraws += v.lastEvalDraw.Sub(start)
+	v.lastHook = v.lastEvalDraw
 }
 
 // dueFull reports whether a full refresh is due after this step: every --refresh steps, or when
@@ -169,33 +179,6 @@ func (v *viewer) handle(evs []gpu.Event) {
 	}
 }
 
-func (v *viewer) key(k string) {
-	switch k {
-	case "q", "escape":
-		v.stop()
-	case "space":
-		v.paused = !v.paused
-		v.setTitle()
-	case "l", "right", "down":
-		v.layer++
-		v.draw()
-	case "left", "up":
-		v.layer--
-		v.draw()
-	case "n":
-		if v.src == nil {
-			return
-		}
-		if err := v.src.NextProbe(); err != nil {
-			v.fail(err)
-			return
-		}
-		v.update(true)
-	case "s":
-		v.screenshot()
-	}
-}
-
 // stop ends the session: training checkpoints and returns, browsing returns.
 func (v *viewer) stop() {
 	v.quit = true
@@ -219,7 +202,7 @@ func (v *viewer) update(snapshot bool) {
 			v.fail(err)
 			return
 		}
-		v.snap, v.filters = s, s.Filters
+		v.snap, v.filters, v.filtersStep = s, s.Filters, s.Step
 		v.cost.snapshot += time.Since(start)
 		v.cost.fulls++
 		v.sinceFull, v.sinceLight = 0, 0
@@ -233,12 +216,12 @@ func (v *viewer) update(snapshot bool) {
 // updateFilters redraws with conv1's current weights and the curves, without a forward pass.
 func (v *viewer) updateFilters() {
 	start := time.Now()
-	w, _, err := v.trainer.Net.Weights()
+	w, err := v.trainer.FirstConvWeights()
 	if err != nil {
 		v.fail(err)
 		return
 	}
-	v.filters = w[v.conv1]
+	v.filters, v.filtersStep = w, v.trainer.State.Step
 	v.cost.weights += time.Since(start)
 	v.draw()
 	v.cost.lights++
@@ -267,44 +250,19 @@ func (v *viewer) draw() {
 	v.cost.draws++
 }
 
-// dashboard lays the snapshot and the selected layer out for viz.
-func (v *viewer) dashboard() *viz.Dashboard {
-	s := v.snap
-	if s == nil {
-		return &viz.Dashboard{ProbeTitle: v.status} // placeholders until there is something to show
-	}
-	d := &viz.Dashboard{Filters: v.filters, K: s.K, C: s.C, R: s.R, S: s.S, Groups: s.Groups,
-		// The step goes in the probe's title, so that the filter panel changes only when the filters do.
-		FilterTitle: fmt.Sprintf("conv1 filters, %d of %dx%dx%d", s.K, s.C, s.R, s.S),
-		Series:      v.live.series(s.Series),
-		Probe:       s.Probe, Top: s.Top, Truth: s.Truth,
-		ProbeTitle: fmt.Sprintf("probe at step %d (true: %s)  n: next", s.Step, s.Truth)}
-	if n := len(s.Acts); n > 0 {
-		v.layer = (v.layer%n + n) % n
-		a := s.Acts[v.layer]
-		d.Act, d.ActC, d.ActH, d.ActW = a.Data, a.Shape.C, a.Shape.H, a.Shape.W
-		d.ActCaption = fmt.Sprintf("%s  (layer %d/%d, l/arrows)", viz.ShapeCaption(a.Layer, a.Shape.C, a.Shape.H, a.Shape.W), v.layer+1, n)
-	}
-	return d
-}
-
-func (v *viewer) setTitle() {
-	state := "space pause · l/arrows layer · n probe · s screenshot · q quit"
-	if v.paused {
-		state = "PAUSED (space resumes)"
-	}
-	v.win.SetTitle(fmt.Sprintf("AlexNet viewer — %s — %s", v.status, state))
-}
-
-// screenshot saves the composed dashboard now on screen into the run directory.
+// screenshot saves the composed dashboard now on screen into the run directory, after a full
+// refresh when the probe's panels are older than the net, so every panel shows the same step.
 func (v *viewer) screenshot() {
-	if v.img == nil {
-		fmt.Fprintln(os.Stderr, "viewer: nothing drawn yet; no screenshot")
-		return
-	}
 	var step uint32
 	if v.trainer != nil {
 		step = v.trainer.Net.Step
+		if v.snap != nil && v.snap.Step != step {
+			v.update(true)
+		}
+	}
+	if v.img == nil {
+		fmt.Fprintln(os.Stderr, "viewer: nothing drawn yet; no screenshot")
+		return
 	}
 	path := filepath.Join(v.out, fmt.Sprintf("screenshot-%08d.png", step))
 	for i := 2; fileExists(path); i++ {
@@ -314,7 +272,11 @@ func (v *viewer) screenshot() {
 		v.fail(err)
 		return
 	}
-	fmt.Fprintf(os.Stderr, "viewer: screenshot %s\n", path)
+	probe := -1
+	if v.snap != nil {
+		probe = int(v.snap.Step)
+	}
+	fmt.Fprintf(os.Stderr, "viewer: screenshot %s (step %d, probe panels from step %d)\n", path, step, probe)
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
@@ -336,7 +298,7 @@ func (v *viewer) exitCode() int {
 
 // finished keeps the window open on the final state until the user quits.
 func (v *viewer) finished() {
-	v.status += " (done)"
+	v.state = "done"
 	v.update(true) // the final state, whatever the last refresh showed
 	v.setTitle()
 	v.script.stopTraining()

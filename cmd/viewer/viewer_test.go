@@ -2,6 +2,7 @@ package main
 
 import (
 	"image"
+	"image/color"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,7 +16,9 @@ import (
 
 // The viewer trains under Xvfb while its window shows the dashboard: two screenshots taken a few
 // steps apart show a filter panel that is not blank and has changed, a resize re-lays the panels
-// for the new size, and q checkpoints and exits 0; then --watch browses that checkpoint. All
+// for the new size, the status line is written, h shows the help over the panels, c puts the
+// confusion matrix in the activations' place, every screenshot's panels are of its step, and q
+// checkpoints and exits 0; then --watch browses that checkpoint with the run's full curves. All
 // with validation on when $ALEXNET_VALIDATION=1 (make test), and no message from the layer.
 func TestViewerTrainsShowsAndQuits(t *testing.T) {
 	gputest.Device(t) // applies the device policy: fails under make test when there is no device
@@ -23,9 +26,9 @@ func TestViewerTrainsShowsAndQuits(t *testing.T) {
 	writeIDX(t, data, 256, 1, "train")
 	writeIDX(t, data, 64, 2, "t10k")
 	env := []string{"DISPLAY=" + startXvfb(t),
-		scriptEnv + "=steps:2 s space n space steps:3 s l resize:720x450 steps:2 s q"}
+		scriptEnv + "=steps:2 s space n space steps:3 s l resize:720x450 steps:2 s h s h c s q"}
 	code, log := runViewer(t, env, "--data", data, "--out", out, "--batch", "16", "--refresh", "1",
-		"--eval-limit", "32", "--workers", "2", "--quiet", "--width", "640", "--height", "400", "--lr", "0.05")
+		"--eval-limit", "32", "--eval-every", "5", "--workers", "2", "--quiet", "--width", "640", "--height", "400", "--lr", "0.05")
 	if code != 0 {
 		t.Fatalf("viewer exited %d; output:\n%s", code, log)
 	}
@@ -36,8 +39,13 @@ func TestViewerTrainsShowsAndQuits(t *testing.T) {
 		t.Errorf("no slowdown report in the output:\n%s", log)
 	}
 	shots, _ := filepath.Glob(filepath.Join(out, "screenshot-*.png"))
-	if len(shots) != 3 {
-		t.Fatalf("screenshots %q, want 3; output:\n%s", shots, log)
+	if len(shots) != 5 {
+		t.Fatalf("screenshots %q, want 5; output:\n%s", shots, log)
+	}
+	for _, step := range []string{"2", "5", "7"} {
+		if want := "(step " + step + ", probe panels from step " + step + ")"; !strings.Contains(log, want) {
+			t.Errorf("no screenshot %s in the output:\n%s", want, log)
+		}
 	}
 	a, b, c := loadPNG(t, shots[0]), loadPNG(t, shots[1]), loadPNG(t, shots[2])
 	if a.Rect.Size() != image.Pt(640, 400) || b.Rect != a.Rect {
@@ -62,6 +70,29 @@ func TestViewerTrainsShowsAndQuits(t *testing.T) {
 	} else if f, _, _, _ := viz.DashboardLayout(720, 450); colours(c, f) < 64 {
 		t.Errorf("after the resize the filter panel %v is blank", f)
 	}
+	// Screenshots 3, 4 and 5 are of step 7: plain, with the help, and with the confusion matrix.
+	help, conf := loadPNG(t, shots[3]), loadPNG(t, shots[4])
+	full := image.Rect(0, 0, 720, 450)
+	mid := image.Rect(260, 150, 460, 300)
+	if f := changed(c, help, mid); f < 0.3 {
+		t.Errorf("h changed %.0f%% of the window's middle, want the help box over it", 100*f)
+	}
+	if f := changed(c, help, viz.StatusRect(720, 450)); f != 0 {
+		t.Errorf("h changed the status line")
+	}
+	if n := colours(c, viz.StatusRect(720, 450)); n < 3 {
+		t.Errorf("the status line has %d colours: no text", n)
+	}
+	_, acts, _, _ := viz.DashboardLayout(720, 450)
+	if f := changed(c, conf, acts); f < 0.2 {
+		t.Errorf("c changed %.0f%% of the activations' panel, want the confusion matrix there", 100*f)
+	}
+	if f := changed(help, conf, full.Intersect(image.Rect(0, 0, 200, 450))); f > 0.05 {
+		t.Errorf("c (and h again) changed %.0f%% of the left of the window, want only the right panel", 100*f)
+	}
+	if rows, err := train.ReadHistory(filepath.Join(out, "history.csv")); err != nil || len(rows) != 7 {
+		t.Errorf("history.csv: %d rows, %v; want one per step, 7", len(rows), err)
+	}
 	cks := train.Checkpoints(out)
 	if len(cks) == 0 {
 		t.Fatalf("no checkpoint in %s after q; output:\n%s", out, log)
@@ -79,12 +110,16 @@ func TestViewerTrainsShowsAndQuits(t *testing.T) {
 		t.Fatalf("viewer --watch exited %d; output:\n%s", code, log)
 	}
 	shots, _ = filepath.Glob(filepath.Join(out, "screenshot-*.png"))
-	if len(shots) != 4 {
-		t.Fatalf("--watch: screenshots %q, want a fourth; output:\n%s", shots, log)
+	if len(shots) != 6 {
+		t.Fatalf("--watch: screenshots %q, want a sixth; output:\n%s", shots, log)
 	}
-	w := loadPNG(t, filepath.Join(out, "screenshot-00000007-2.png"))
-	if f, _, _, _ := viz.DashboardLayout(480, 320); w.Rect.Size() != image.Pt(480, 320) || colours(w, f) < 64 {
+	w := loadPNG(t, filepath.Join(out, "screenshot-00000007-4.png"))
+	fr, _, cr, _ := viz.DashboardLayout(480, 320)
+	if w.Rect.Size() != image.Pt(480, 320) || colours(w, fr) < 64 {
 		t.Errorf("--watch screenshot %v: blank filter panel or wrong size", w.Rect)
+	}
+	if n := countRGB(w, cr, color.RGBA{86, 180, 233, 255}); n < 40 {
+		t.Errorf("--watch: the curves panel has %d pixels of the training curve's colour, want the run's curves from history.csv", n)
 	}
 }
 

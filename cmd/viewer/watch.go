@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -37,6 +35,7 @@ func watch(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, fs *pflag.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	v := newViewer(ctx, cancel, w, nil, dir, 0, sc)
+	v.state = "" // browsing: the status line says what is shown
 	v.script.stopTraining()
 	path := o.watch
 	if follow {
@@ -108,8 +107,9 @@ func (v *viewer) show(t *train.Trainer, ck *train.Checkpoint) {
 	if ck.State != nil {
 		t.Net.Step = ck.State.Step
 	}
-	t.Metrics = readMetrics(filepath.Join(v.out, "metrics.csv"))
-	v.status = fmt.Sprintf("%s, %s", t.Arch.Name, filepath.Base(ck.Path))
+	t.ShowRun(v.out) // the curves of the whole run, from its metrics.csv and history.csv
+	v.status = fmt.Sprintf("browsing %s: %s (step %d), no training; %d logged steps, %d evaluations",
+		t.Arch.Name, filepath.Base(ck.Path), t.Net.Step, len(t.History()), len(t.Metrics))
 	v.update(true)
 	v.setTitle()
 	fmt.Fprintf(os.Stderr, "viewer: showing %s (step %d)\n", ck.Path, t.Net.Step)
@@ -123,36 +123,3 @@ func newest(dir string) string {
 	return all[len(all)-1]
 }
 
-// readMetrics reads a run's metrics.csv (as train writes it) for the curves; a missing or damaged
-// file gives no curves rather than an error.
-func readMetrics(path string) []train.Metrics {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) < 2 {
-		return nil
-	}
-	col := map[string]int{}
-	for i, name := range rows[0] {
-		col[name] = i
-	}
-	get := func(r []string, name string) float64 {
-		i, ok := col[name]
-		if !ok || i >= len(r) {
-			return 0
-		}
-		v, _ := strconv.ParseFloat(r[i], 64)
-		return v
-	}
-	var ms []train.Metrics
-	for _, r := range rows[1:] {
-		ms = append(ms, train.Metrics{Step: uint32(get(r, "step")), Epoch: get(r, "epoch"), LR: get(r, "lr"),
-			TrainLoss: get(r, "train_loss"), TrainTop1: get(r, "train_top1"), TrainTop5: get(r, "train_top5"),
-			ValLoss: get(r, "val_loss"), ValTop1: get(r, "val_top1"), ValTop5: get(r, "val_top5"),
-			ImgPerSec: get(r, "img_per_s")})
-	}
-	return ms
-}
