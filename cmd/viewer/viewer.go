@@ -38,19 +38,19 @@ type viewer struct {
 	ctx     context.Context // cancelled by q, the close button, SIGINT or SIGTERM
 	cancel  context.CancelFunc
 
-	snap        *train.Snapshot // the latest full refresh
-	filters     []float32       // conv1's weights as of the latest refresh, full or light
-	filtersStep uint32          // the step they are from
-	layer       int
-	paused      bool
-	quit        bool
-	img         *image.RGBA // the composed dashboard now on screen
-	err         error       // the first failure to draw or save, reported at exit
-	status      string      // what the status line says when nothing trains (browsing)
-	state       string      // training, paused, evaluating n/N, done; "" when browsing
-	view        view        // the toggles: scales, filter change, right panel, help
-	stats       liveStats   // smoothed loss and throughput for the status line
-	lastEvalDraw time.Time  // the latest redraw during an evaluation
+	snap         *train.Snapshot // the latest full refresh
+	filters      []float32       // conv1's weights as of the latest refresh, full or light
+	filtersStep  uint32          // the step they are from
+	layer        int
+	paused       bool
+	quit         bool
+	img          *image.RGBA // the composed dashboard now on screen
+	err          error       // the first failure to draw or save, reported at exit
+	status       string      // what the status line says when nothing trains (browsing)
+	state        string      // training, paused, evaluating n/N, done; "" when browsing
+	view         view        // the toggles: scales, filter change, right panel, help
+	stats        liveStats   // smoothed loss and throughput for the status line
+	lastEvalDraw time.Time   // the latest redraw during an evaluation
 
 	sinceFull, sinceLight int
 	lastHook              time.Time

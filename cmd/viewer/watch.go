@@ -122,4 +122,3 @@ func newest(dir string) string {
 	}
 	return all[len(all)-1]
 }
-
