@@ -252,7 +252,7 @@ func (t *Trainer) evaluate(win *window) error {
 
 // explain writes what explains an evaluation (WriteEvaluation) and refreshes report.html.
 func (t *Trainer) explain(r *EvalResult) error {
-	pics, err := WriteEvaluation(t.Cfg.Out, r, t.Data.Classes, t.Data.Test)
+	pics, err := WriteEvaluation(t.Cfg.Out, r, t.Data.Classes, t.Data.Test, true)
 	if err != nil {
 		return err
 	}

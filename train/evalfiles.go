@@ -23,10 +23,10 @@ type EvalPictures struct {
 // WriteEvaluation writes what explains an evaluation into dir: confusion.csv (counts, rows true
 // classes, columns predictions), per-class.csv (each class's images, accuracy and the class it is
 // most often taken for), confusion.png and mistakes.png (the most confidently misclassified test
-// images with their true and predicted labels), the PNGs also as numbered copies in
-// dir/snapshots/<step>/. test is the split r was evaluated on (the gallery's pictures come from
-// it); names are the class names.
-func WriteEvaluation(dir string, r *EvalResult, names []string, test *data.Split) (*EvalPictures, error) {
+// images with their true and predicted labels); with numbered, the PNGs also as numbered copies
+// in dir/snapshots/<step>/ (training keeps one per evaluation). test is the split r was evaluated
+// on (the gallery's pictures come from it); names are the class names.
+func WriteEvaluation(dir string, r *EvalResult, names []string, test *data.Split, numbered bool) (*EvalPictures, error) {
 	if err := writeConfusionCSV(filepath.Join(dir, "confusion.csv"), r, names); err != nil {
 		return nil, err
 	}
@@ -42,10 +42,16 @@ func WriteEvaluation(dir string, r *EvalResult, names []string, test *data.Split
 			Title: fmt.Sprintf("confusion at step %d: top-1 %.2f%%, top-5 %.2f%% on %d test images%s", r.Step, 100*r.Top1, 100*r.Top5, r.Images, crop)}),
 		Mistakes: MistakeGallery(r, names, test),
 	}
-	if err := savePanel(dir, "confusion.png", r.Step, p.Confusion); err != nil {
+	save := func(name string, img image.Image) error {
+		if numbered {
+			return savePanel(dir, name, r.Step, img)
+		}
+		return viz.SavePNG(filepath.Join(dir, name), img)
+	}
+	if err := save("confusion.png", p.Confusion); err != nil {
 		return nil, err
 	}
-	if err := savePanel(dir, "mistakes.png", r.Step, p.Mistakes); err != nil {
+	if err := save("mistakes.png", p.Mistakes); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -66,7 +72,7 @@ func MistakeTitle(r *EvalResult) string {
 func MistakeItems(r *EvalResult, names []string, test *data.Split) []viz.GalleryItem {
 	var items []viz.GalleryItem
 	for _, m := range r.Mistakes {
-		img, err := splitImage(test, m.Index)
+		img, err := SplitImage(test, m.Index)
 		lines := []string{"true: " + className(names, m.Label), fmt.Sprintf("pred: %s %.1f%%", className(names, m.Pred), 100*m.Prob),
 			fmt.Sprintf("test image %d", m.Index)}
 		if err != nil {
@@ -77,8 +83,9 @@ func MistakeItems(r *EvalResult, names []string, test *data.Split) []viz.Gallery
 	return items
 }
 
-// splitImage returns sample i of s as a picture (grey or RGB), nil with an error when unreadable.
-func splitImage(s *data.Split, i int) (image.Image, error) {
+// SplitImage returns sample i of s at its native size as a picture (grey or RGB), nil with an
+// error when it is unreadable.
+func SplitImage(s *data.Split, i int) (image.Image, error) {
 	if s == nil {
 		return nil, fmt.Errorf("no split")
 	}
@@ -93,7 +100,7 @@ func splitImage(s *data.Split, i int) (image.Image, error) {
 // hwcImage wraps HWC uint8 pixels (1 or 3 channels; others show their first) as a picture.
 func hwcImage(buf []byte, c, h, w int) image.Image {
 	if c == 1 {
-		return &image.Gray{Pix: buf, Stride: w, Rect: image.Rect(0, 0, w, h)}
+		return &image.Gray{Pix: buf, Stride: w, Rect: image.Rect(0, 0, w, h)} // buf is the caller's own
 	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := 0; i < h*w; i++ {
