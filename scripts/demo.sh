@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh: the README's main command. Trains alexnet-small on Fashion-MNIST (Debian's
 # dataset-fashion-mnist) on whatever Vulkan device exists, evaluates on the 10,000 test images,
-# and writes the checkpoint, metrics and conv1 filter pictures into runs/demo.
+# writes the checkpoint, metrics, pictures and report.html into runs/demo, then exports a few
+# held-out test images as PNGs and classifies them with the trained checkpoint.
 # The recipe is tuned for a 10-minute budget on a 2-core lavapipe machine (about 370 img/s at 512-bit
 # vectors): three epochs at batch 32, lr 0.015 falling linearly to 0, no dropout and no augmentation
 # (the paper's regularisers, defaults in plain `bin/train`, cost accuracy in so short a run).
@@ -13,11 +14,24 @@ out=runs/demo
 rm -rf "$out" # each demo is a fresh run (bin/train refuses to mix runs in one directory)
 start=$(date +%s)
 bin/train --out "$out" --viz-every 500 --epochs 3 --batch 32 --lr 0.015 --lr-schedule linear --dropout 0 --no-augment "$@"
+ck=$(ls "$out"/checkpoint-*.safetensors | tail -n 1)
+echo
+echo "== the checkpoint on the test split, and 8 test images exported for classify:"
+bin/evaluate --weights "$ck" --out "$out/eval" --samples 8
+echo
+echo "== classify, on test images the model never trained on (their true class is in the file name):"
+echo "   bin/classify --weights $ck $out/eval/samples"
+bin/classify --weights "$ck" --top 2 "$out/eval/samples"
 echo
 echo "demo finished in $(( $(date +%s) - start ))s. Results in $out/:"
+echo "  report.html          everything below on one page (open it in a browser; it loads nothing from the network)"
 echo "  metrics.csv          step, lr, train/test loss, top-1, top-5, img/s per evaluation"
-echo "  filters.png          conv1's filters now (filters-<step>.png: how they formed)"
+echo "  history.csv          loss, top-1, lr and img/s of every training step"
+echo "  filters.png          conv1's filters now; filters-change.png: how far they moved from their initialisation"
+echo "  filters-timeline.png conv1 at 17 points of the run"
 echo "  activations-*.png    every conv layer's response to a test image"
-echo "  curves.png probe.png loss/accuracy curves; a test image with its top-5"
+echo "  curves.png probe.png loss/accuracy/lr curves; a test image with its top-5"
+echo "  confusion.png/.csv per-class.csv mistakes.png   what the last evaluation got wrong"
+echo "  snapshots/<step>/    every picture as it was at each snapshot and evaluation"
 echo "  checkpoint-*.safetensors   weights + momenta + state (continue: bin/train --resume $out)"
 column -s, -t < "$out/metrics.csv" || cat "$out/metrics.csv"

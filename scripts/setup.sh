@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(libvulkan-dev vulkan-tools glslc spirv-tools vulkan-validationlayers libglfw3-dev
       libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libgl-dev
-      xvfb xauth dataset-fashion-mnist gcc pkg-config openmpi-bin libopenmpi-dev)
+      xvfb xauth dataset-fashion-mnist gcc pkg-config openmpi-bin libopenmpi-dev chromium)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -51,7 +51,7 @@ type history struct {
 	w         *bufio.Writer
 	acc       window
 	lastFlush time.Time
-	cost      time.Duration // time spent logging, for the report of its share
+	cost      time.Duration // time spent logging (and on timeline frames), for the report of its share
 	busy      time.Duration // the training steps' time, to compare cost with
 }
 
@@ -98,7 +98,6 @@ func (h *history) write(r HistoryRow) {
 
 // add counts one step and writes a row when the interval is complete.
 func (h *history) add(step uint32, lr float64, st StepStats, busy time.Duration) {
-	start := time.Now()
 	h.acc.add(st, busy)
 	if int(step)%h.every == 0 && h.acc.n > 0 {
 		loss, top1, top5, ips := h.acc.means()
@@ -106,11 +105,10 @@ func (h *history) add(step uint32, lr float64, st StepStats, busy time.Duration)
 		h.rows = append(h.rows, r)
 		h.write(r)
 		h.acc.reset()
-		if start.Sub(h.lastFlush) > time.Second {
+		if time.Since(h.lastFlush) > time.Second {
 			h.flush()
 		}
 	}
-	h.cost += time.Since(start)
 }
 
 // flush writes buffered rows to the file.

@@ -79,7 +79,7 @@ func (t *Trainer) WriteReport(final bool) error {
 	rep := viz.Report{Title: fmt.Sprintf("%s on %s: %s", t.Arch.Name, t.Data.Path, t.Cfg.Out), Summary: t.reportSummary(),
 		Figures: figs, Tables: tables, Settings: configKVs(t.Cfg),
 		Footer: "Written by cmd/train at " + time.Now().Format("2006-01-02 15:04:05") + ". Self-contained: it loads nothing from anywhere."}
-	rep.Subtitle = fmt.Sprintf("step %d, epoch %d: %s", step, t.State.Epoch, map[bool]string{true: "run ended", false: "training (this page reloads every 30 s)"}[final])
+	rep.Subtitle = t.progress() + ": " + map[bool]string{true: "run ended", false: "training (this page reloads every 30 s)"}[final]
 	if !final {
 		rep.Refresh = reportRefresh
 	}
@@ -89,7 +89,7 @@ func (t *Trainer) WriteReport(final bool) error {
 func (t *Trainer) reportSummary() []viz.KV {
 	kv := []viz.KV{{Key: "architecture", Value: fmt.Sprintf("%s, %d parameters", t.Arch.Name, t.Arch.ParamCount())},
 		{Key: "data", Value: fmt.Sprintf("%s: %d training, %d test images, %d classes", t.Data.Path, t.Data.Train.Len(), t.Data.Test.Len(), len(t.Data.Classes))},
-		{Key: "step", Value: fmt.Sprintf("%d (epoch %d)", t.State.Step, t.State.Epoch)}}
+		{Key: "step", Value: t.progress()}}
 	if n := len(t.Metrics); n > 0 {
 		m := t.Metrics[n-1]
 		kv = append(kv, viz.KV{Key: "test", Value: fmt.Sprintf("top-1 %.2f %%, top-5 %.2f %%, loss %.4f on %d images at step %d", 100*m.ValTop1, 100*m.ValTop5, m.ValLoss, m.ValImages, m.Step)})
@@ -101,6 +101,15 @@ func (t *Trainer) reportSummary() []viz.KV {
 		kv = append(kv, viz.KV{Key: "checkpoint", Value: t.last})
 	}
 	return kv
+}
+
+// progress says where the run is: "step 600 of 5625 (0.32 epochs)".
+func (t *Trainer) progress() string {
+	total, perEpoch := t.Plan()
+	if total == 0 || perEpoch == 0 {
+		return fmt.Sprintf("step %d", t.State.Step)
+	}
+	return fmt.Sprintf("step %d of %d (%.2f epochs)", t.State.Step, total, float64(t.State.Step)/float64(perEpoch))
 }
 
 func probePanel(s *Snapshot) image.Image {

@@ -42,13 +42,16 @@ func (t *Trainer) recordStep(st StepStats, lr float64, busy time.Duration) {
 	if t.out == nil || t.out.hist == nil {
 		return
 	}
-	t.out.hist.add(t.State.Step, lr, st, busy)
-	t.out.hist.busy += busy
+	start := time.Now()
+	h := t.out.hist
+	h.add(t.State.Step, lr, st, busy)
+	h.busy += busy
 	if tl := t.out.tl; tl != nil && tl.due(t.State.Step) {
 		if err := tl.capture(t); err != nil {
 			t.logf("warning: filter timeline: %v", err)
 		}
 	}
+	h.cost += time.Since(start)
 }
 
 // finishRunFiles ends a run's files (also after an interruption): the last timeline frame,
@@ -71,7 +74,7 @@ func (t *Trainer) finishRunFiles() {
 	}
 	h := t.out.hist
 	if h.busy > 0 {
-		t.logf("per-step log: %v in %d rows, %.4f%% of the training steps' time; report %s",
+		t.logf("per-step log and filter timeline: %v for %d rows, %.4f%% of the training steps' time; report %s",
 			h.cost.Round(time.Microsecond), len(h.rows), 100*h.cost.Seconds()/h.busy.Seconds(), filepath.Join(t.Cfg.Out, "report.html"))
 	}
 }

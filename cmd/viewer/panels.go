@@ -122,6 +122,19 @@ func (v *viewer) dashboard() *viz.Dashboard {
 	return d
 }
 
+// altKey identifies a rendering of the top-right panel's evaluation picture.
+type altKey struct {
+	eval  *train.EvalResult
+	panel int
+	room  image.Point
+}
+
+// altCache holds the latest such rendering.
+type altCache struct {
+	key altKey
+	img image.Image
+}
+
 // evalPicture returns the confusion matrix or the mistakes of the latest evaluation: the
 // trainer's own when it trains, else the run directory's PNG (browsing).
 func (v *viewer) evalPicture() (image.Image, string, string) {
@@ -134,10 +147,16 @@ func (v *viewer) evalPicture() (image.Image, string, string) {
 			title := fmt.Sprintf("%s, evaluation at step %d  (c: next panel)", what, r.Step)
 			_, ar, _, _ := viz.DashboardLayout(v.win.Size())
 			room := ar.Size().Sub(image.Pt(0, 20)) // below the title
-			if v.view.panel == panelMistakes {
-				return fitGallery(train.MistakeItems(r, t.Data.Classes, t.Data.Test), train.MistakeTitle(r), room), title, ""
+			key := altKey{r, v.view.panel, room}
+			if v.alt.key != key { // rendered once per evaluation, panel and size, not per draw
+				if v.view.panel == panelMistakes {
+					v.alt.img = fitGallery(train.MistakeItems(r, t.Data.Classes, t.Data.Test), train.MistakeTitle(r), room)
+				} else {
+					v.alt.img = fitConfusion(r.Confusion, t.Data.Classes, room)
+				}
+				v.alt.key = key
 			}
-			return fitConfusion(r.Confusion, t.Data.Classes, room), title, ""
+			return v.alt.img, title, ""
 		}
 	}
 	if img, err := readPNG(filepath.Join(v.out, name)); err == nil {

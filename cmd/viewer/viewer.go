@@ -49,6 +49,7 @@ type viewer struct {
 	status       string      // what the status line says when nothing trains (browsing)
 	state        string      // training, paused, evaluating n/N, done; "" when browsing
 	view         view        // the toggles: scales, filter change, right panel, help
+	alt          altCache    // the confusion matrix or mistakes as last rendered
 	stats        liveStats   // smoothed loss and throughput for the status line
 	lastEvalDraw time.Time   // the latest redraw during an evaluation
 
