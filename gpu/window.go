@@ -222,7 +222,7 @@ var keyNames = map[glfw.Key]string{
 	glfw.KeySpace: "space", glfw.KeyEscape: "escape", glfw.KeyLeft: "left", glfw.KeyRight: "right",
 	glfw.KeyUp: "up", glfw.KeyDown: "down", glfw.KeyEnter: "enter", glfw.KeyTab: "tab",
 	glfw.KeyBackspace: "backspace", glfw.KeyPageUp: "pageup", glfw.KeyPageDown: "pagedown",
-	glfw.KeyHome: "home", glfw.KeyEnd: "end",
+	glfw.KeyHome: "home", glfw.KeyEnd: "end", glfw.KeySlash: "slash", // "?" with shift on most layouts: the viewer's help
 }
 
 func (w *Window) onKey(_ *glfw.Window, key glfw.Key, _ int, action glfw.Action, _ glfw.ModifierKey) {
