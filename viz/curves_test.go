@@ -29,6 +29,25 @@ func trainingCurves(steps int, nanAt int) []Series {
 	return []Series{tr, va, tra, vaa}
 }
 
+// historyCurves is what Trainer.Series gives from a per-step log: raw values faint under their
+// smoothed curve, evaluations with markers, and the learning rate.
+func historyCurves() []Series {
+	raw := Series{Name: "train", Metric: Loss, Faint: true}
+	smooth := Series{Name: "train", Metric: Loss}
+	test := Series{Name: "test", Metric: Loss, Markers: true}
+	lr := Series{Name: "lr", Metric: LR}
+	for s := 1; s <= 120; s++ {
+		v := float64(quant(2*math.Exp(-float64(s)/40) + 0.3 + 0.2*math.Sin(float64(s)*1.7)))
+		raw.Step, raw.Value = append(raw.Step, s), append(raw.Value, v)
+		smooth.Step, smooth.Value = append(smooth.Step, s), append(smooth.Value, float64(quant(2*math.Exp(-float64(s)/40)+0.3)))
+		lr.Step, lr.Value = append(lr.Step, s), append(lr.Value, float64(quant(0.01*float64(121-s)/120*64))/64)
+		if s%40 == 0 {
+			test.Step, test.Value = append(test.Step, s), append(test.Value, float64(quant(1.8*math.Exp(-float64(s)/50)+0.4)))
+		}
+	}
+	return []Series{raw, smooth, test, lr}
+}
+
 func TestCurvesGolden(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -38,6 +57,8 @@ func TestCurvesGolden(t *testing.T) {
 		{"curves_run", trainingCurves(1200, -1), CurveOptions{Width: 480, Height: 180}},
 		{"curves_nan", trainingCurves(300, 120), CurveOptions{Width: 400, Height: 150}},
 		{"curves_empty", nil, CurveOptions{Width: 320, Height: 120}},
+		{"curves_history", historyCurves(), CurveOptions{Width: 600, Height: 200}},
+		{"curves_one_eval", []Series{{Name: "test", Metric: Accuracy, Step: []int{150}, Value: []float64{0.6}}}, CurveOptions{Width: 400, Height: 150}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { checkGolden(t, tc.name, Curves(tc.series, tc.opt)) })
