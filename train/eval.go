@@ -262,7 +262,10 @@ func (t *Trainer) explain(r *EvalResult) error {
 			return fmt.Errorf("--out %s: history.csv: %v", t.Cfg.Out, err)
 		}
 	}
-	return t.WriteReport(false)
+	if err := t.WriteReport(false); err != nil { // a picture that fails is no reason to stop training
+		t.logf("warning: report.html: %v", err)
+	}
+	return nil
 }
 
 func tenCropNote(on bool) string {

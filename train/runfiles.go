@@ -2,7 +2,6 @@ package train
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"time"
 )
@@ -11,6 +10,9 @@ import (
 // (history.csv) and the filter timeline; a resumed run rereads both, and its metrics for the
 // curves, up to its step.
 func (t *Trainer) openRunFiles(perEpoch int) error {
+	if t.out == nil { // not rank 0: rank 0 writes the run's files
+		return nil
+	}
 	resuming := t.Cfg.Resume != ""
 	total := t.totalSteps(perEpoch)
 	every := HistoryInterval(t.Cfg.HistoryEvery, total)
@@ -27,8 +29,9 @@ func (t *Trainer) openRunFiles(perEpoch int) error {
 			}
 		}
 	}
-	if t.out.tl, err = t.startTimeline(total); err != nil {
-		return fmt.Errorf("--out %s: filter timeline: %v", t.Cfg.Out, err)
+	if t.out.tl, err = t.startTimeline(total); err != nil { // the run goes on without one
+		t.logf("warning: no filter timeline: %v", err)
+		t.out.tl = nil
 	}
 	if every > 1 {
 		t.logf("per-step log %s: one row per %d steps (at most %d rows)", t.OutPath("history.csv"), every, HistoryMaxRows)
