@@ -226,8 +226,11 @@ func (n *Net) ProbeActivations(x []float32) ([]Activation, []float32, error) {
 // zero), filters-change.png (their change since the run's first frame, on one scale),
 // activations-<layer>.png (the probe's response at every conv layer, beside the probe, with
 // channel numbers and a colour bar), curves.png (from the per-step log and the evaluations) and
-// probe.png (a test image and its top-5).
+// probe.png (a test image and its top-5). Under MPI only rank 0 writes.
 func WriteSnapshots(t *Trainer) error {
+	if !t.Net.IsRoot() { // rank 0 writes the run's files
+		return nil
+	}
 	s, err := t.Snapshot()
 	if err != nil {
 		return err
