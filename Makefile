@@ -18,8 +18,12 @@ setup:
 ## shaders: recompile the GLSL kernels to the committed SPIR-V (needs glslc)
 shaders: $(SPIRV)
 
-shaders/%.spv: shaders/%.comp $(wildcard shaders/*.glsl)
+shaders/%.spv: shaders/%.comp $(wildcard shaders/*.glsl) shaders/contract.glsl
 	glslc $(GLSLC_FLAGS) -I shaders -o $@ $<
+
+# The constants Go and GLSL share are defined in contract.go; contract.glsl is generated from it.
+shaders/contract.glsl: shaders/contract.go
+	cd shaders && $(GO) test -run TestContractHeader -update .
 
 ## build: compile every command into bin/
 build: setup

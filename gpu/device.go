@@ -39,6 +39,9 @@ type Options struct {
 	// LP_NATIVE_VECTOR_WIDTH is set), "256", "512", or "native" (leave lavapipe's default). It takes
 	// effect for the first device a process opens (the driver reads it when it loads).
 	VectorWidth string
+	// Kernels picks the product kernels' variant (layers/vk): "auto" or "" (the first the device can
+	// run), or a variant's name to force it. $ALEXNET_KERNELS when empty.
+	Kernels string
 }
 
 // Device is an open compute device: a Vulkan instance (through vgpu) and our own VkDevice with
@@ -55,6 +58,9 @@ type Device struct {
 
 	allocated int64 // bytes in live buffers
 	closed    bool
+
+	// Kernels is Options.Kernels (else $ALEXNET_KERNELS), for the kernel library to honour.
+	Kernels string
 }
 
 // Info describes a physical device and the limits that matter for compute.
@@ -76,6 +82,14 @@ type Info struct {
 	DeviceLocalBytes        int64
 	BufferDeviceAddress     bool
 	ShaderInt64             bool
+
+	// What kernels that use subgroup operations depend on. SubgroupSize is gl_SubgroupSize in a
+	// compute kernel below SPIR-V 1.6; Min/MaxSubgroupSize bound it at 1.6 and up (Vulkan 1.3; 0
+	// before); FullSubgroups: pipelines can require full subgroups (computeFullSubgroups, enabled).
+	SubgroupStages                   uint32 // VkShaderStageFlags with subgroup operations
+	MinSubgroupSize, MaxSubgroupSize int
+	MaxComputeWorkgroupSubgroups     int
+	FullSubgroups                    bool
 }
 
 // IsCPU reports whether the device is a software rasteriser (lavapipe/llvmpipe, SwiftShader).
@@ -91,7 +105,7 @@ func infoOf(pd C.VkPhysicalDevice, idx int) Info {
 	var ci C.vkc_info
 	C.vkc_query(pd, &ci)
 	v := uint32(ci.api_version)
-	return Info{
+	in := Info{
 		Index:                   idx,
 		Name:                    C.GoString(&ci.name[0]),
 		Driver:                  C.GoString(&ci.driver[0]),
@@ -112,6 +126,11 @@ func infoOf(pd C.VkPhysicalDevice, idx int) Info {
 		BufferDeviceAddress:     ci.has_bda != 0,
 		ShaderInt64:             ci.has_int64 != 0,
 	}
+	in.SubgroupStages = uint32(ci.subgroup_stages)
+	in.MinSubgroupSize, in.MaxSubgroupSize = int(ci.min_subgroup_size), int(ci.max_subgroup_size)
+	in.MaxComputeWorkgroupSubgroups = int(ci.max_compute_workgroup_subgroups)
+	in.FullSubgroups = ci.has_full_subgroups != 0
+	return in
 }
 
 func timestampPeriod(ci C.vkc_info) float64 {
@@ -129,11 +148,14 @@ func Open(opt Options) (dev *Device, err error) {
 	if opt.AppName == "" {
 		opt.AppName = "alexnet"
 	}
+	if opt.Kernels == "" {
+		opt.Kernels = os.Getenv("ALEXNET_KERNELS")
+	}
 	gp, err := newInstance(opt)
 	if err != nil {
 		return nil, err
 	}
-	dev = &Device{gp: gp}
+	dev = &Device{gp: gp, Kernels: opt.Kernels}
 	if opt.Validation {
 		if err := dev.watchValidation(); err != nil {
 			gp.Destroy()
@@ -186,6 +208,9 @@ func newInstance(opt Options) (gp *vgpu.GPU, err error) {
 		return nil, errors.New("gpu: the Vulkan loader libvulkan.so.1 was not found (install it: `make setup`, or apt-get install libvulkan1 mesa-vulkan-drivers)")
 	}
 	gp = vgpu.NewComputeGPU()
+	// Ask for Vulkan 1.3 (vgpu asks for 1.2): kernels that share values across a subgroup require
+	// full subgroups, a 1.3 feature. A device below 1.3 still runs at its own version.
+	gp.APIVersion = vk.Version(vk.MakeVersion(1, 3, 0))
 	// Listing portability drivers needs this extension with the flag vgpu always sets (VUID-06559).
 	gp.AddInstanceExt("VK_KHR_portability_enumeration")
 	if opt.Validation {

@@ -27,15 +27,16 @@ func TestBufferTooLarge(t *testing.T) {
 	}
 }
 
+// A kernel whose Go push struct disagrees with its shader is refused when the pipeline is created.
 func TestKernelMismatch(t *testing.T) {
 	d := gputest.Device(t)
 	spv := shaders.SPIRV("test_axpb")
 	if n, err := gpu.PushConstantSize(spv); err != nil || n != 8*2+4*3 {
 		t.Fatalf("PushConstantSize = %d, %v; want 28", n, err)
 	}
-	_, err := d.NewKernel(gpu.KernelSpec{Name: "test_axpb", SPIRV: spv, Bufs: []gpu.Access{gpu.Write}, Scalars: 3})
-	if err == nil || !strings.Contains(err.Error(), "push constants") {
-		t.Fatalf("a kernel described with the wrong arguments was accepted: %v", err)
+	_, err := d.NewKernel(gpu.KernelSpec{Name: "test_axpb", SPIRV: spv, Push: pushPC{}})
+	if err == nil || !strings.Contains(err.Error(), "test_axpb") || !strings.Contains(err.Error(), "push constants") {
+		t.Fatalf("a kernel described with the wrong push struct was accepted: %v", err)
 	}
 	if _, err := d.NewKernel(gpu.KernelSpec{Name: "junk", SPIRV: []byte("not spir-v at all....")}); err == nil || !strings.Contains(err.Error(), "not SPIR-V") {
 		t.Fatalf("junk SPIR-V: err = %v", err)

@@ -7,7 +7,6 @@ import "C"
 
 import (
 	"fmt"
-	"math"
 	"unsafe"
 )
 
@@ -20,48 +19,74 @@ const (
 	ReadWrite = Read | Write
 )
 
-// KernelSpec describes a compute kernel: its SPIR-V and its push-constant block, which holds one
-// 64-bit device address per buffer argument (in argument order, binding order = argument order) followed
-// by Scalars 4-byte values (uint, int or float).
+// KernelSpec describes a compute kernel: its SPIR-V, the Go struct that mirrors its push-constant
+// block, and the needs its SPIR-V cannot show.
 type KernelSpec struct {
-	Name    string
-	SPIRV   []byte
-	Bufs    []Access
-	Scalars int
+	Name  string
+	SPIRV []byte
+	// Push is a value of the struct type that mirrors the shader's push-constant block member by
+	// member: a field of type Arg for each buffer reference (binding order = field order), uint32,
+	// int32 or float32 for each uint, int or float (see PushLayout).
+	Push any
+	// MinSubgroup, MaxSubgroup and FullSubgroups are the kernel's subgroup needs (see Needs).
+	MinSubgroup, MaxSubgroup int
+	FullSubgroups            bool
 }
-
-// PushSize is the size in bytes of the kernel's push-constant block.
-func (k KernelSpec) PushSize() int { return 8*len(k.Bufs) + 4*k.Scalars }
 
 // PortablePushLimit is the push-constant size every Vulkan device supports; kernels stay within it.
 const PortablePushLimit = 128
 
 // Kernel is a compute pipeline ready to dispatch.
 type Kernel struct {
-	KernelSpec
-	dev *Device
-	k   C.vkc_kernel
+	Name  string
+	Needs Needs
+	// Bufs is the access of each buffer field of the push struct, in field order, as the shader
+	// declares it (readonly, writeonly or neither); sequences derive their barriers from it.
+	Bufs   []Access
+	layout pushLayout
+	dev    *Device
+	k      C.vkc_kernel
 }
 
-// NewKernel creates the pipeline for spec.
-func (d *Device) NewKernel(spec KernelSpec) (*Kernel, error) {
-	if len(spec.SPIRV) < 20 || len(spec.SPIRV)%4 != 0 || *(*uint32)(unsafe.Pointer(&spec.SPIRV[0])) != 0x07230203 {
-		return nil, fmt.Errorf("gpu: kernel %q: not SPIR-V (%d bytes; run `make shaders`)", spec.Name, len(spec.SPIRV))
-	}
-	got, err := PushConstantSize(spec.SPIRV)
+// NeedsOf reads spec's SPIR-V and returns what the kernel needs of a device, after checking that
+// spec.Push mirrors the shader's push-constant block.
+func NeedsOf(spec KernelSpec) (Needs, error) {
+	m, err := ReadModule(spec.SPIRV)
 	if err != nil {
-		return nil, fmt.Errorf("gpu: kernel %q: %v", spec.Name, err)
+		return Needs{}, fmt.Errorf("gpu: kernel %q: %v (run `make shaders`)", spec.Name, err)
 	}
-	if want := spec.PushSize(); got != want {
-		return nil, fmt.Errorf("gpu: kernel %q: the shader's push constants take %d bytes but the Go side passes %d (%d buffers, %d scalars)", spec.Name, got, want, len(spec.Bufs), spec.Scalars)
+	if _, err := PushLayout(m, spec.Push); err != nil {
+		return Needs{}, fmt.Errorf("gpu: kernel %q: %v", spec.Name, err)
 	}
-	if ps := spec.PushSize(); ps > PortablePushLimit || ps > d.Info.MaxPushConstantsSize {
-		return nil, fmt.Errorf("gpu: kernel %q: push constants of %d bytes exceed the portable limit of %d", spec.Name, ps, PortablePushLimit)
+	if ps := m.PushSize(); ps > PortablePushLimit {
+		return Needs{}, fmt.Errorf("gpu: kernel %q: push constants of %d bytes exceed the portable limit of %d", spec.Name, ps, PortablePushLimit)
 	}
-	// The SPIR-V must stay in C memory for the call (cgo forbids passing Go memory that holds pointers;
-	// a byte slice holds none, so passing it directly is fine).
-	k := &Kernel{KernelSpec: spec, dev: d}
-	if rc := C.vkc_kernel_create(d.d, unsafe.Pointer(&spec.SPIRV[0]), C.size_t(len(spec.SPIRV)), C.uint32_t(spec.PushSize()), &k.k); rc != 0 {
+	return Needs{Module: m, MinSubgroup: spec.MinSubgroup, MaxSubgroup: spec.MaxSubgroup, FullSubgroups: spec.FullSubgroups}, nil
+}
+
+// NewKernel creates the pipeline for spec, after checking its push struct against the SPIR-V and
+// its needs against the device.
+func (d *Device) NewKernel(spec KernelSpec) (*Kernel, error) {
+	n, err := NeedsOf(spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Info.Check(n); err != nil {
+		return nil, fmt.Errorf("gpu: kernel %q cannot run on %v", spec.Name, err)
+	}
+	lay, _ := PushLayout(n.Module, spec.Push)
+	k := &Kernel{Name: spec.Name, Needs: n, layout: lay, dev: d}
+	for _, f := range lay.fields {
+		if f.kind == MemberBuffer {
+			k.Bufs = append(k.Bufs, f.access)
+		}
+	}
+	var flags C.uint32_t
+	if n.FullSubgroups {
+		flags |= 2 // VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT
+	}
+	// A byte slice holds no Go pointers, so cgo may pass it directly.
+	if rc := C.vkc_kernel_create(d.d, unsafe.Pointer(&spec.SPIRV[0]), C.size_t(len(spec.SPIRV)), C.uint32_t(n.PushSize()), flags, &k.k); rc != 0 {
 		return nil, vkError(fmt.Sprintf("creating kernel %q", spec.Name), rc)
 	}
 	return k, nil
@@ -87,58 +112,6 @@ type Ref struct {
 func (r Ref) ref() Ref             { return r }
 func (b *Buffer) ref() Ref         { return Ref{B: b} }
 func (b *Buffer) At(off int64) Ref { return Ref{B: b, Off: off} }
-
-// pushBytes encodes the addresses of args and the scalars into the kernel's push-constant block.
-func (k *Kernel) pushBytes(args []Arg, scalars []any) []byte {
-	if len(args) != len(k.Bufs) || len(scalars) != k.Scalars {
-		panic(fmt.Sprintf("gpu: kernel %q takes %d buffers and %d scalars, got %d and %d", k.Name, len(k.Bufs), k.Scalars, len(args), len(scalars)))
-	}
-	out := make([]byte, 0, k.PushSize())
-	for i, a := range args {
-		r := a.ref()
-		if r.B == nil || r.B.b.buf == nil {
-			panic(fmt.Sprintf("gpu: kernel %q: buffer argument %d is nil or freed", k.Name, i))
-		}
-		if r.Off < 0 || r.Off%4 != 0 || r.Off >= r.B.size {
-			panic(fmt.Sprintf("gpu: kernel %q: argument %d offset %d invalid for buffer %q of %d bytes", k.Name, i, r.Off, r.B.Name, r.B.size))
-		}
-		out = appendU64(out, r.B.Addr()+uint64(r.Off))
-	}
-	for i, s := range scalars {
-		var w uint32
-		switch v := s.(type) {
-		case int:
-			if v < math.MinInt32 || v > math.MaxUint32 {
-				panic(fmt.Sprintf("gpu: kernel %q: scalar %d = %d does not fit 32 bits", k.Name, i, v))
-			}
-			w = uint32(v)
-		case int32:
-			w = uint32(v)
-		case uint32:
-			w = v
-		case float32:
-			w = math.Float32bits(v)
-		case float64:
-			w = math.Float32bits(float32(v))
-		case bool:
-			if v {
-				w = 1
-			}
-		default:
-			panic(fmt.Sprintf("gpu: kernel %q: scalar %d has unsupported type %T", k.Name, i, s))
-		}
-		out = appendU32(out, w)
-	}
-	return out
-}
-
-func appendU64(b []byte, v uint64) []byte {
-	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24), byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
-}
-
-func appendU32(b []byte, v uint32) []byte {
-	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
-}
 
 // Grid is a dispatch's workgroup count per dimension.
 type Grid struct{ X, Y, Z int }

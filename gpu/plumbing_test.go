@@ -22,9 +22,23 @@ func TestMain(m *testing.M) {
 	gputest.Main(m)
 }
 
-func kernel(t *testing.T, d *gpu.Device, name string, bufs []gpu.Access, scalars int) *gpu.Kernel {
+// pushPC and axpbPC mirror the push constants of test_push and test_axpb.
+type (
+	pushPC struct {
+		Y    gpu.Arg
+		N    uint32
+		A, B float32
+	}
+	axpbPC struct {
+		Y, X gpu.Arg
+		N    uint32
+		A, B float32
+	}
+)
+
+func kernel(t *testing.T, d *gpu.Device, name string, push any) *gpu.Kernel {
 	t.Helper()
-	k, err := d.NewKernel(gpu.KernelSpec{Name: name, SPIRV: shaders.SPIRV(name), Bufs: bufs, Scalars: scalars})
+	k, err := d.NewKernel(gpu.KernelSpec{Name: name, SPIRV: shaders.SPIRV(name), Push: push})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,12 +99,12 @@ func TestDeviceInfo(t *testing.T) {
 // Push constants reach the shader: every element is a*i+b, computed exactly in float32.
 func TestPushConstants(t *testing.T) {
 	d := gputest.Device(t)
-	k := kernel(t, d, "test_push", []gpu.Access{gpu.Write}, 3)
+	k := kernel(t, d, "test_push", pushPC{})
 	for _, n := range []int{1, 7, 64, 65, 1000} {
 		y := buffer(t, d, "y", int64(n)*4)
 		y.UploadF32(0, nanFilled(n))
 		s := seq(t, d)
-		s.Dispatch(k, d.Fold(gpu.DivUp(n, 64)), []gpu.Arg{y}, n, float32(0.5), float32(-3))
+		s.Dispatch(k, d.Fold(gpu.DivUp(n, 64)), pushPC{Y: y, N: uint32(n), A: 0.5, B: -3})
 		run(t, s)
 		got := make([]float32, n)
 		y.DownloadF32(0, got)
@@ -106,7 +120,7 @@ func TestPushConstants(t *testing.T) {
 // each dependent one (synchronization validation watches the rest).
 func TestDependentChain(t *testing.T) {
 	d := gputest.Device(t)
-	k := kernel(t, d, "test_axpb", []gpu.Access{gpu.Write, gpu.Read}, 3)
+	k := kernel(t, d, "test_axpb", axpbPC{})
 	const n = 10007
 	x := make([]float32, n)
 	for i := range x {
@@ -117,9 +131,9 @@ func TestDependentChain(t *testing.T) {
 	e.UploadF32(0, nanFilled(n))
 	s := seq(t, d)
 	g := d.Fold(gpu.DivUp(n, 64))
-	s.Dispatch(k, g, []gpu.Arg{b, a}, n, float32(2), float32(1))
-	s.Dispatch(k, g, []gpu.Arg{c, b}, n, float32(3), float32(-2))
-	s.Dispatch(k, g, []gpu.Arg{e, c}, n, float32(0.5), float32(4))
+	s.Dispatch(k, g, axpbPC{Y: b, X: a, N: n, A: 2, B: 1})
+	s.Dispatch(k, g, axpbPC{Y: c, X: b, N: n, A: 3, B: -2})
+	s.Dispatch(k, g, axpbPC{Y: e, X: c, N: n, A: 0.5, B: 4})
 	run(t, s)
 	want := "barrier|dispatch test_axpb|barrier|dispatch test_axpb|barrier|dispatch test_axpb|barrier"
 	if got := strings.Join(s.Log, "|"); got != want {
@@ -138,13 +152,13 @@ func TestDependentChain(t *testing.T) {
 // Independent dispatches get no barrier between them; a write after a read gets one.
 func TestBarrierPlacement(t *testing.T) {
 	d := gputest.Device(t)
-	k := kernel(t, d, "test_axpb", []gpu.Access{gpu.Write, gpu.Read}, 3)
+	k := kernel(t, d, "test_axpb", axpbPC{})
 	a, b, c := buffer(t, d, "a", 256), buffer(t, d, "b", 256), buffer(t, d, "c", 256)
 	s := seq(t, d)
 	s.Fill(a, 0, 256, 0)
-	s.Dispatch(k, gpu.Grid{1, 1, 1}, []gpu.Arg{b, a}, 64, 1, 0) // reads a after fill: barrier
-	s.Dispatch(k, gpu.Grid{1, 1, 1}, []gpu.Arg{c, a}, 64, 1, 0) // independent of the previous one
-	s.Dispatch(k, gpu.Grid{1, 1, 1}, []gpu.Arg{a, b}, 64, 1, 0) // reads b (RAW) and writes a (WAR)
+	s.Dispatch(k, gpu.Grid{1, 1, 1}, axpbPC{Y: b, X: a, N: 64, A: 1}) // reads a after fill: barrier
+	s.Dispatch(k, gpu.Grid{1, 1, 1}, axpbPC{Y: c, X: a, N: 64, A: 1}) // independent of the previous one
+	s.Dispatch(k, gpu.Grid{1, 1, 1}, axpbPC{Y: a, X: b, N: 64, A: 1}) // reads b (RAW) and writes a (WAR)
 	run(t, s)
 	want := "barrier|fill a|barrier|dispatch test_axpb|dispatch test_axpb|barrier|dispatch test_axpb|barrier"
 	if got := strings.Join(s.Log, "|"); got != want {
@@ -155,7 +169,7 @@ func TestBarrierPlacement(t *testing.T) {
 // Past 65,535 workgroups the grid folds into two dimensions and every element is written once.
 func TestFoldedDispatch(t *testing.T) {
 	d := gputest.Device(t)
-	k := kernel(t, d, "test_push", []gpu.Access{gpu.Write}, 3)
+	k := kernel(t, d, "test_push", pushPC{})
 	n := 70000*64 + 13
 	g := d.Fold(gpu.DivUp(n, 64))
 	if d.Info.MaxWorkgroupCount[0] < gpu.DivUp(n, 64) {
@@ -166,7 +180,7 @@ func TestFoldedDispatch(t *testing.T) {
 	y := buffer(t, d, "y", int64(n)*4)
 	y.UploadF32(0, nanFilled(n))
 	s := seq(t, d)
-	s.Dispatch(k, g, []gpu.Arg{y}, n, float32(1), float32(0))
+	s.Dispatch(k, g, pushPC{Y: y, N: uint32(n), A: 1})
 	run(t, s)
 	got := make([]float32, n)
 	y.DownloadF32(0, got)
@@ -231,7 +245,7 @@ func TestUploadDownloadRanges(t *testing.T) {
 // A 200 MiB buffer, over lavapipe's 128 MiB maxStorageBufferRange, is read and written end to end.
 func TestLargeBuffer(t *testing.T) {
 	d := gputest.Device(t)
-	k := kernel(t, d, "test_axpb", []gpu.Access{gpu.Write, gpu.Read}, 3)
+	k := kernel(t, d, "test_axpb", axpbPC{})
 	const n = 200 << 20 / 4
 	x, y := buffer(t, d, "x", n*4), buffer(t, d, "y", n*4)
 	src := make([]float32, n)
@@ -241,7 +255,7 @@ func TestLargeBuffer(t *testing.T) {
 	x.UploadF32(0, src)
 	y.UploadF32(0, nanFilled(n))
 	s := seq(t, d)
-	s.Dispatch(k, d.Fold(gpu.DivUp(n, 64)), []gpu.Arg{y, x}, n, float32(2), float32(1))
+	s.Dispatch(k, d.Fold(gpu.DivUp(n, 64)), axpbPC{Y: y, X: x, N: n, A: 2, B: 1})
 	run(t, s)
 	for _, i := range []int{0, 1, n / 2, n - 2, n - 1} {
 		got := make([]float32, 1)
@@ -255,7 +269,7 @@ func TestLargeBuffer(t *testing.T) {
 // A recorded sequence resubmitted 100 times recomputes the same result each time.
 func TestResubmit(t *testing.T) {
 	d := gputest.Device(t)
-	k := kernel(t, d, "test_axpb", []gpu.Access{gpu.Write, gpu.Read}, 3)
+	k := kernel(t, d, "test_axpb", axpbPC{})
 	const n = 1000
 	x, m, y := buffer(t, d, "x", n*4), buffer(t, d, "m", n*4), buffer(t, d, "y", n*4)
 	src := make([]float32, n)
@@ -265,8 +279,8 @@ func TestResubmit(t *testing.T) {
 	x.UploadF32(0, src)
 	s := seq(t, d)
 	g := d.Fold(gpu.DivUp(n, 64))
-	s.Dispatch(k, g, []gpu.Arg{m, x}, n, float32(2), float32(1))
-	s.Dispatch(k, g, []gpu.Arg{y, m}, n, float32(3), float32(-2))
+	s.Dispatch(k, g, axpbPC{Y: m, X: x, N: n, A: 2, B: 1})
+	s.Dispatch(k, g, axpbPC{Y: y, X: m, N: n, A: 3, B: -2})
 	if err := s.End(); err != nil {
 		t.Fatal(err)
 	}
@@ -290,11 +304,11 @@ func TestTimestamps(t *testing.T) {
 	if d.Info.TimestampPeriodNs == 0 {
 		t.Logf("%s has no timestamps; Timings must say so", d.Info.Name)
 	}
-	k := kernel(t, d, "test_push", []gpu.Access{gpu.Write}, 3)
+	k := kernel(t, d, "test_push", pushPC{})
 	y := buffer(t, d, "y", 1<<20)
 	s := seq(t, d)
 	s.Timestamp("start")
-	s.Dispatch(k, d.Fold(gpu.DivUp(1<<18, 64)), []gpu.Arg{y}, 1<<18, float32(1), float32(0))
+	s.Dispatch(k, d.Fold(gpu.DivUp(1<<18, 64)), pushPC{Y: y, N: 1 << 18, A: 1})
 	s.Timestamp("push")
 	run(t, s)
 	ts, err := s.Timings()

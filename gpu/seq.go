@@ -138,10 +138,11 @@ func (s *Seq) barrier(srcStage, srcAcc, dstStage, dstAcc uint32) {
 	s.Log = append(s.Log, "barrier")
 }
 
-// Dispatch records kernel k over grid g with buffer arguments args and scalar push constants.
-func (s *Seq) Dispatch(k *Kernel, g Grid, args []Arg, scalars ...any) {
+// Dispatch records kernel k over grid g with push constants push, a value of (or pointer to) the
+// kernel's push struct (KernelSpec.Push).
+func (s *Seq) Dispatch(k *Kernel, g Grid, push any) {
 	s.mustRecord()
-	push := k.pushBytes(args, scalars)
+	pb, args := k.layout.encode(k.Name, push)
 	lim := s.dev.Info.MaxWorkgroupCount
 	if g.X < 0 || g.Y < 1 || g.Z < 1 || g.X > lim[0] || g.Y > lim[1] || g.Z > lim[2] {
 		panic(fmt.Sprintf("gpu: kernel %q: grid %v outside the device's limits %v (use Device.Fold)", k.Name, g, lim))
@@ -151,7 +152,7 @@ func (s *Seq) Dispatch(k *Kernel, g Grid, args []Arg, scalars ...any) {
 	}
 	var rd, wr []*Buffer
 	for i, a := range args {
-		b := a.ref().B
+		b := a.B
 		if k.Bufs[i]&Read != 0 {
 			rd = append(rd, b)
 		}
@@ -160,7 +161,11 @@ func (s *Seq) Dispatch(k *Kernel, g Grid, args []Arg, scalars ...any) {
 		}
 	}
 	s.access(stageCompute, rd, wr)
-	C.vkc_cmd_dispatch(s.dev.d, &s.s, &k.k, unsafe.Pointer(&push[0]), C.uint32_t(g.X), C.uint32_t(g.Y), C.uint32_t(g.Z))
+	var pp unsafe.Pointer
+	if len(pb) > 0 {
+		pp = unsafe.Pointer(&pb[0])
+	}
+	C.vkc_cmd_dispatch(s.dev.d, &s.s, &k.k, pp, C.uint32_t(g.X), C.uint32_t(g.Y), C.uint32_t(g.Z))
 	s.Log = append(s.Log, "dispatch "+k.Name)
 	if s.profile {
 		s.Timestamp(s.Tag + k.Name)

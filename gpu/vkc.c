@@ -97,7 +97,10 @@ void vkc_query(VkPhysicalDevice pd, vkc_info *info) {
 	VkPhysicalDeviceProperties base;
 	p_vkGetPhysicalDeviceProperties(pd, &base);
 	info->api_version = base.apiVersion;
+	VkPhysicalDeviceSubgroupSizeControlProperties ssc = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES};
 	VkPhysicalDeviceSubgroupProperties sub = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+	// Subgroup size control properties are core only from Vulkan 1.3, like maintenance4's.
+	if (base.apiVersion >= VK_API_VERSION_1_3) sub.pNext = &ssc;
 	VkPhysicalDeviceMaintenance3Properties m3 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES, .pNext = &sub};
 	VkPhysicalDeviceDriverProperties drv = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES, .pNext = &m3};
 	VkPhysicalDeviceMaintenance4Properties m4 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_PROPERTIES, .pNext = &drv};
@@ -124,15 +127,22 @@ void vkc_query(VkPhysicalDevice pd, vkc_info *info) {
 	info->subgroup_size = sub.subgroupSize;
 	info->subgroup_ops = sub.supportedOperations;
 	info->subgroup_stages = sub.supportedStages;
+	info->min_subgroup_size = ssc.minSubgroupSize;
+	info->max_subgroup_size = ssc.maxSubgroupSize;
+	info->max_compute_workgroup_subgroups = ssc.maxComputeWorkgroupSubgroups;
+	info->required_subgroup_size_stages = ssc.requiredSubgroupSizeStages;
 	info->timestamp_period = p->limits.timestampPeriod;
 
+	VkPhysicalDeviceVulkan13Features f13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
 	VkPhysicalDeviceVulkan12Features f12 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
 	VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &f12};
+	if (base.apiVersion >= VK_API_VERSION_1_3) f12.pNext = &f13;
 	info->has_vulkan12 = base.apiVersion >= VK_API_VERSION_1_2;
 	if (info->has_vulkan12) {
 		p_vkGetPhysicalDeviceFeatures2(pd, &f2);
 		info->has_bda = f12.bufferDeviceAddress;
 		info->has_int64 = f2.features.shaderInt64;
+		info->has_full_subgroups = f13.computeFullSubgroups;
 	}
 
 	uint32_t nq = 0;
@@ -173,10 +183,19 @@ vkc_dev *vkc_create_device(VkPhysicalDevice pd, char *err, int errlen) {
 		.queueCount = 1,
 		.pQueuePriorities = &prio,
 	};
+	VkPhysicalDeviceProperties props;
+	p_vkGetPhysicalDeviceProperties(pd, &props);
+	int v13 = props.apiVersion >= VK_API_VERSION_1_3;
+	VkPhysicalDeviceVulkan13Features have13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
 	VkPhysicalDeviceVulkan12Features have12 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+	if (v13) have12.pNext = &have13;
 	VkPhysicalDeviceFeatures2 have = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &have12};
 	p_vkGetPhysicalDeviceFeatures2(pd, &have);
+	// computeFullSubgroups lets kernels that share values across a subgroup require full subgroups.
+	VkPhysicalDeviceVulkan13Features f13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
+	f13.computeFullSubgroups = have13.computeFullSubgroups;
 	VkPhysicalDeviceVulkan12Features f12 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+	if (v13) f12.pNext = &f13;
 	f12.bufferDeviceAddress = VK_TRUE;
 	f12.hostQueryReset = have12.hostQueryReset;
 	VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &f12};
@@ -340,7 +359,7 @@ void vkc_buffer_destroy(vkc_dev *d, vkc_buffer *b) {
 	memset(b, 0, sizeof *b);
 }
 
-int vkc_kernel_create(vkc_dev *d, const void *spv, size_t spv_len, uint32_t push_size, vkc_kernel *out) {
+int vkc_kernel_create(vkc_dev *d, const void *spv, size_t spv_len, uint32_t push_size, uint32_t stage_flags, vkc_kernel *out) {
 	memset(out, 0, sizeof *out);
 	VkShaderModuleCreateInfo sci = {
 		.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
@@ -365,6 +384,7 @@ int vkc_kernel_create(vkc_dev *d, const void *spv, size_t spv_len, uint32_t push
 		.sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
 		.stage = {
 			.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+			.flags = stage_flags,
 			.stage = VK_SHADER_STAGE_COMPUTE_BIT,
 			.module = mod,
 			.pName = "main",

@@ -20,6 +20,10 @@ typedef struct vkc_info {
 	uint32_t max_workgroup_count[3], max_workgroup_size[3], max_workgroup_invocations;
 	uint32_t max_shared_memory;
 	uint32_t subgroup_size, subgroup_ops, subgroup_stages;
+	// Vulkan 1.3 subgroup size control (0 before 1.3): the range a SPIR-V 1.6 kernel may see, and
+	// whether pipelines can require full subgroups (computeFullSubgroups, enabled when present).
+	uint32_t min_subgroup_size, max_subgroup_size, max_compute_workgroup_subgroups;
+	uint32_t required_subgroup_size_stages, has_full_subgroups;
 	float timestamp_period;
 	uint32_t timestamp_valid_bits;
 	uint32_t has_bda, has_vulkan12, has_int64, has_timestamps;
@@ -55,7 +59,8 @@ typedef struct vkc_kernel {
 	VkPipelineLayout layout;
 	uint32_t push_size;
 } vkc_kernel;
-int vkc_kernel_create(vkc_dev *d, const void *spv, size_t spv_len, uint32_t push_size, vkc_kernel *out);
+// stage_flags are VkPipelineShaderStageCreateFlags (e.g. REQUIRE_FULL_SUBGROUPS).
+int vkc_kernel_create(vkc_dev *d, const void *spv, size_t spv_len, uint32_t push_size, uint32_t stage_flags, vkc_kernel *out);
 void vkc_kernel_destroy(vkc_dev *d, vkc_kernel *k);
 
 // Command sequences.

@@ -5,14 +5,14 @@
 // the row, then spreads the cells of the output rows holding h, oh in
 // [floor(h·OH/H), ceil((h+1)·OH/H) − 1], over their columns. Contributions to one input arrive in
 // increasing (oh, ow), the Go reference's order. dx is read back only after this invocation wrote
-// it (F32, not F32Out). Dispatch: Fold(ceil(NC·H/64)) workgroups of 64.
+// it (F32, not F32Out). Dispatch: Fold(ceil(NC·H/LOCAL_SIZE)) workgroups of LOCAL_SIZE.
 // CPU reference: layers/avgpool.go AvgPoolBackward.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC { F32 dx; F32In dy; uint NC; uint H; uint W; uint OH; uint OW; } pc;
 
 void main() {
-	uint row = group_id() * 64 + gl_LocalInvocationID.x; // (nc, h)
+	uint row = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x; // (nc, h)
 	if (row >= pc.NC * pc.H) return;
 	uint h = row % pc.H, nc = row / pc.H, dxRow = row * pc.W;
 	for (uint w = 0; w < pc.W; w++) pc.dx.v[dxRow + w] = 0.0;

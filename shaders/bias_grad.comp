@@ -1,27 +1,27 @@
 #version 460
 // bias_grad: db[k] += Σ_{n<N} Σ_{p<P} dy[n·sN + k·sK + p] (conv: sN = K·P, sK = P; linear: P = 1,
-// sK = 1, sN = K). One workgroup per k: 64 lanes stride over (n, p), then a shared-memory tree.
+// sK = 1, sN = K). One workgroup per k: LOCAL_SIZE lanes stride over (n, p), then a shared-memory tree.
 // Dispatch: (K, 1, 1) folded. CPU reference: the db part of layers.Conv2DBackwardFilter / LinearBackwardWeight.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32 db; F32In dy;
 	uint K, N, P, sN, sK;
 } pc;
-shared float part[64];
+shared float part[LOCAL_SIZE];
 void main() {
 	uint k = group_id();
 	if (k >= pc.K) return; // uniform per workgroup
 	uint lane = gl_LocalInvocationID.x;
 	float sum = 0.0;
 	uint total = pc.N * pc.P;
-	for (uint j = lane; j < total; j += 64) {
+	for (uint j = lane; j < total; j += LOCAL_SIZE) {
 		uint n = j / pc.P, p = j - n * pc.P;
 		sum += pc.dy.v[n * pc.sN + k * pc.sK + p];
 	}
 	part[lane] = sum;
 	barrier();
-	for (uint w = 32; w > 0; w >>= 1) {
+	for (uint w = LOCAL_SIZE / 2; w > 0; w >>= 1) {
 		if (lane < w) part[lane] += part[lane + w];
 		barrier();
 	}

@@ -2,15 +2,15 @@
 // col2im: dx[n, c, h, w] = Σ over (r, s, oh, ow) with oh·stride − pad + r = h and ow·stride − pad + s = w
 // of dcol[n][(c·R + r)·S + s][oh·OW + ow] (im2col's layout); dx is overwritten. A gather over the columns that read
 // each input element (no atomics): oh runs over ceil((h + pad − R + 1)/stride) .. floor((h + pad)/stride).
-// One invocation per element of dx. Dispatch: Fold(ceil(N·C·H·W / 64)). CPU reference: col2imRef.
+// One invocation per element of dx. Dispatch: Fold(ceil(N·C·H·W / LOCAL_SIZE)). CPU reference: col2imRef.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out dx; F32In dcol;
 	uint N, C, H, W, R, S, stride, pad, OH, OW;
 } pc;
 void main() {
-	uint i = group_id() * 64 + gl_LocalInvocationID.x;
+	uint i = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x;
 	if (i >= pc.N * pc.C * pc.H * pc.W) return;
 	uint w = i % pc.W, h = (i / pc.W) % pc.H;
 	uint nc = i / (pc.H * pc.W);

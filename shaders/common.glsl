@@ -3,6 +3,7 @@
 // may be as large as the device's maxBufferSize; readonly/writeonly mark each argument's use.
 #extension GL_EXT_buffer_reference : require
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : enable
+#include "contract.glsl"
 
 layout(buffer_reference, std430, buffer_reference_align = 4) readonly buffer F32In { float v[]; };
 layout(buffer_reference, std430, buffer_reference_align = 4) writeonly buffer F32Out { float v[]; };

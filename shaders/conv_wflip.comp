@@ -2,15 +2,15 @@
 // conv_wflip: wf[z·CG + c][k][r][s] = w[z·KG + k][c][R−1−r][S−1−s]: the filters of conv2d's
 // backward-data pass as a forward convolution (stride 1: dx = conv(dy padded by R−1−pad, wf)), per
 // group of KG output and CG input channels. One invocation per element of wf.
-// Dispatch: Fold(ceil(G·CG·KG·R·S / 64)). CPU reference: wflipRef in layers/vk/conv2d.go.
+// Dispatch: Fold(ceil(G·CG·KG·R·S / LOCAL_SIZE)). CPU reference: wflipRef in layers/vk/conv2d.go.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out wf; F32In w;
 	uint KG, CG, R, S, total;
 } pc;
 void main() {
-	uint i = group_id() * 64 + gl_LocalInvocationID.x;
+	uint i = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x;
 	if (i >= pc.total) return;
 	uint RS = pc.R * pc.S;
 	uint s = i % pc.S, r = (i / pc.S) % pc.R;

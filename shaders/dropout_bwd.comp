@@ -1,15 +1,15 @@
 #version 460
 // dropout_bwd: dx[i] = hash(seed, step, offset+i) >= threshold ? dy[i]·scale : 0 for i < n: the
 // mask of dropout_fwd for the same ctr = {seed, step} and offset; dx may alias dy.
-// Dispatch: Fold(ceil(n/2048)) workgroups of 64, 32 elements per invocation strided by 64.
+// Dispatch: Fold(ceil(n/(LOCAL_SIZE·ELEM_PER_LANE))) workgroups of LOCAL_SIZE, ELEM_PER_LANE
+// elements per invocation LOCAL_SIZE apart.
 // CPU reference: layers/dropout.go DropoutBackward (bit-identical).
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out dx; F32In dy; I32In ctr;
 	uint n; uint threshold; float scale; uint offset;
 } pc;
-const uint PER = 32;
 
 // mix32 is layers.mix32, as in dropout_fwd.comp.
 uint mix32(uint x) {
@@ -26,12 +26,12 @@ void drop(uint i, uint key) {
 }
 
 void main() {
-	uint base = group_id() * (64 * PER) + gl_LocalInvocationID.x;
+	uint base = group_id() * (LOCAL_SIZE * ELEM_PER_LANE) + gl_LocalInvocationID.x;
 	if (base >= pc.n) return;
 	uint key = mix32(mix32(uint(pc.ctr.v[0])) ^ uint(pc.ctr.v[1]));
-	if (base + 64 * (PER - 1) < pc.n) {
-		for (uint k = 0; k < PER; k++) drop(base + 64 * k, key);
+	if (base + LOCAL_SIZE * (ELEM_PER_LANE - 1) < pc.n) {
+		for (uint k = 0; k < ELEM_PER_LANE; k++) drop(base + LOCAL_SIZE * k, key);
 	} else {
-		for (uint i = base; i < pc.n; i += 64) drop(i, key);
+		for (uint i = base; i < pc.n; i += LOCAL_SIZE) drop(i, key);
 	}
 }

@@ -3,16 +3,16 @@
 // q = (c·R + r)·S + s, p = oh·OW + ow, for the N images of a chunk: image by image, so that the gemm
 // walks k through one image's contiguous C·R·S × OH·OW block (rows OH·OW apart, prefetch- and
 // TLB-friendly) rather than rows N·OH·OW apart.
-// One invocation per (n, q, oh) row, looping over ow. Dispatch: Fold(ceil(N·C·R·S·OH / 64)).
+// One invocation per (n, q, oh) row, looping over ow. Dispatch: Fold(ceil(N·C·R·S·OH / LOCAL_SIZE)).
 // CPU reference: im2colRef in layers/vk/conv2d.go.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out col; F32In x;
 	uint N, C, H, W, R, S, stride, pad, OH, OW;
 } pc;
 void main() {
-	uint row = group_id() * 64 + gl_LocalInvocationID.x;
+	uint row = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x;
 	uint Q = pc.C * pc.R * pc.S;
 	if (row >= pc.N * Q * pc.OH) return;
 	uint oh = row % pc.OH;

@@ -4,10 +4,10 @@
 // (j ranges over the channels whose window holds i; the window is symmetric). dx is overwritten.
 // One invocation per column (n, hw) walks the channels i in order; for half <= HMAX the terms
 // dy_j·y_j/scale_j slide through registers (one new term per channel instead of Size), summed in
-// the Go reference's order; wider windows recompute them. Dispatch: Fold(ceil(N·H·W/64))
-// workgroups of 64. CPU reference: layers/lrn.go LRNBackward.
+// the Go reference's order; wider windows recompute them. Dispatch: Fold(ceil(N·H·W/LOCAL_SIZE))
+// workgroups of LOCAL_SIZE. CPU reference: layers/lrn.go LRNBackward.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out dx; F32In dy; F32In x; F32In y; F32In scale;
 	uint N; uint C; uint plane; uint half_; float twoAB; float beta;
@@ -27,7 +27,7 @@ void write(uint base, uint i, float sum) {
 }
 
 void main() {
-	uint col = group_id() * 64 + gl_LocalInvocationID.x;
+	uint col = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x;
 	if (col >= pc.N * pc.plane) return;
 	uint n = col / pc.plane, hw = col % pc.plane;
 	uint base = n * pc.C * pc.plane + hw; // [n, 0, hw]

@@ -5,10 +5,10 @@
 // (n, hw) walks the channels i in order. For half <= HMAX the window's squares slide through
 // registers q[t] = x[i−half+t]² (0 outside [0, C)), so each channel loads one new x instead of
 // Size; the sum still adds the squares from lo to hi, in the Go reference's order. Wider windows
-// sum from memory. Dispatch: Fold(ceil(N·H·W/64)) workgroups of 64.
+// sum from memory. Dispatch: Fold(ceil(N·H·W/LOCAL_SIZE)) workgroups of LOCAL_SIZE.
 // CPU reference: layers/lrn.go LRNForward.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out y; F32Out scale; F32In x;
 	uint N; uint C; uint plane; uint half_; float a; float beta; float K;
@@ -30,7 +30,7 @@ void write(uint base, uint i, float sum) {
 }
 
 void main() {
-	uint col = group_id() * 64 + gl_LocalInvocationID.x;
+	uint col = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x;
 	if (col >= pc.N * pc.plane) return;
 	uint n = col / pc.plane, hw = col % pc.plane;
 	uint base = n * pc.C * pc.plane + hw; // x[n, 0, hw]

@@ -6,16 +6,16 @@
 // [ceil((h+pad−size+1)/stride), floor((h+pad)/stride)] ∩ [0, OH), adds each dy whose winner lies
 // in row h. Contributions to one input arrive in increasing (oh, ow), the Go reference's order.
 // dx is read back only after this invocation wrote it (F32, not F32Out); its old contents are unused.
-// Dispatch: Fold(ceil(NC·H/64)) workgroups of 64. CPU reference: layers/maxpool.go MaxPoolBackward.
+// Dispatch: Fold(ceil(NC·H/LOCAL_SIZE)) workgroups of LOCAL_SIZE. CPU reference: layers/maxpool.go MaxPoolBackward.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32 dx; F32In dy; I32In arg;
 	uint NC; uint H; uint W; uint OH; uint OW; uint size; uint stride; uint pad;
 } pc;
 
 void main() {
-	uint row = group_id() * 64 + gl_LocalInvocationID.x; // (nc, h)
+	uint row = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x; // (nc, h)
 	if (row >= pc.NC * pc.H) return;
 	int h = int(row % pc.H), stride = int(pc.stride);
 	uint nc = row / pc.H, plane = nc * pc.H * pc.W;

@@ -4,17 +4,17 @@
 //   arg[nc,oh,ow] = h·W + w of that max (int32), scanning rows then columns and replacing only on
 //                   strictly greater, so ties keep the first
 // One invocation per output row (nc, oh), so index arithmetic (integer division is slow on a CPU
-// device) is done once per row. Dispatch: Fold(ceil(NC·OH/64)) workgroups of 64.
+// device) is done once per row. Dispatch: Fold(ceil(NC·OH/LOCAL_SIZE)) workgroups of LOCAL_SIZE.
 // CPU reference: layers/maxpool.go MaxPoolForward.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out y; I32Out arg; F32In x;
 	uint NC; uint H; uint W; uint OH; uint OW; uint size; uint stride; uint pad;
 } pc;
 
 void main() {
-	uint row = group_id() * 64 + gl_LocalInvocationID.x; // (nc, oh)
+	uint row = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x; // (nc, oh)
 	if (row >= pc.NC * pc.OH) return;
 	uint oh = row % pc.OH, nc = row / pc.OH;
 	int W = int(pc.W), h0 = int(oh * pc.stride) - int(pc.pad);

@@ -2,15 +2,15 @@
 // pad: xp[n, c, hp, wp] = x[n, c, hp − pad, wp − pad], 0 outside x, for hp < H + 2·pad and
 // wp < W + 2·pad: the zero-padded input conv2d_fwd reads without bounds checks.
 // One invocation per row (n·C + c, hp) of xp, looping along it (no per-element index divisions).
-// Dispatch: Fold(ceil(N·C·Hp / 64)). CPU reference: padRef in layers/vk/conv2d.go.
+// Dispatch: Fold(ceil(N·C·Hp / LOCAL_SIZE)). CPU reference: padRef in layers/vk/conv2d.go.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out xp; F32In x;
 	uint NC, H, W, pad;
 } pc;
 void main() {
-	uint row = group_id() * 64 + gl_LocalInvocationID.x;
+	uint row = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x;
 	uint Hp = pc.H + 2 * pc.pad, Wp = pc.W + 2 * pc.pad;
 	if (row >= pc.NC * Hp) return;
 	uint hp = row % Hp, nc = row / Hp;

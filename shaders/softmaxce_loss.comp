@@ -4,17 +4,17 @@
 //   dz[r,j] = (exp(z[r,j] − lse) − [j == label]) · gradScale
 //   rank = #{j : z_j > z_label} + #{j < label : z_j == z_label};  hits[r] = {rank < 1, rank < 5}
 // A label outside [0, k) (a data bug) gives loss NaN, dz 0 and no hits instead of reading past the row.
-// Dispatch: Fold(n) workgroups of 64, one row per workgroup; lanes stride over the row and combine
+// Dispatch: Fold(n) workgroups of LOCAL_SIZE, one row per workgroup; lanes stride over the row and combine
 // through shared-memory trees. CPU reference: layers/softmaxce.go SoftmaxCE and TopKCorrect.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out dz; F32Out loss; I32Out hits; F32In z; I32In labels;
 	uint n; uint k; float gradScale;
 } pc;
 
-shared float shf[64];
-shared uint shu[64];
+shared float shf[LOCAL_SIZE];
+shared uint shu[LOCAL_SIZE];
 
 void main() {
 	uint r = group_id();
@@ -22,7 +22,7 @@ void main() {
 	uint lane = gl_LocalInvocationID.x, row = r * pc.k;
 	int label = pc.labels.v[r];
 	if (label < 0 || uint(label) >= pc.k) {
-		for (uint j = lane; j < pc.k; j += 64) pc.dz.v[row + j] = 0.0;
+		for (uint j = lane; j < pc.k; j += LOCAL_SIZE) pc.dz.v[row + j] = 0.0;
 		if (lane == 0) {
 			pc.loss.v[r] = uintBitsToFloat(0x7FC00000u);
 			pc.hits.v[2 * r] = 0;
@@ -31,10 +31,10 @@ void main() {
 		return;
 	}
 	float m = uintBitsToFloat(0xFF800000u); // −inf
-	for (uint j = lane; j < pc.k; j += 64) m = max(m, pc.z.v[row + j]);
+	for (uint j = lane; j < pc.k; j += LOCAL_SIZE) m = max(m, pc.z.v[row + j]);
 	shf[lane] = m;
 	barrier();
-	for (uint s = 32; s > 0; s >>= 1) {
+	for (uint s = LOCAL_SIZE / 2; s > 0; s >>= 1) {
 		if (lane < s) shf[lane] = max(shf[lane], shf[lane + s]);
 		barrier();
 	}
@@ -43,7 +43,7 @@ void main() {
 
 	float zl = pc.z.v[row + uint(label)], sum = 0.0;
 	uint rank = 0;
-	for (uint j = lane; j < pc.k; j += 64) {
+	for (uint j = lane; j < pc.k; j += LOCAL_SIZE) {
 		float v = pc.z.v[row + j];
 		sum += exp(v - m);
 		if (v > zl || (int(j) < label && v == zl)) rank++;
@@ -51,7 +51,7 @@ void main() {
 	shf[lane] = sum;
 	shu[lane] = rank;
 	barrier();
-	for (uint s = 32; s > 0; s >>= 1) {
+	for (uint s = LOCAL_SIZE / 2; s > 0; s >>= 1) {
 		if (lane < s) {
 			shf[lane] += shf[lane + s];
 			shu[lane] += shu[lane + s];
@@ -65,7 +65,7 @@ void main() {
 		pc.hits.v[2 * r] = rank < 1 ? 1 : 0;
 		pc.hits.v[2 * r + 1] = rank < 5 ? 1 : 0;
 	}
-	for (uint j = lane; j < pc.k; j += 64) {
+	for (uint j = lane; j < pc.k; j += LOCAL_SIZE) {
 		float g = exp(pc.z.v[row + j] - lse);
 		if (int(j) == label) g -= 1.0;
 		pc.dz.v[row + j] = g * pc.gradScale;

@@ -1,11 +1,11 @@
 #version 460
 // test_axpb: y[i] = a*x[i] + b for i < n; plumbing test of dependent dispatches and large buffers.
-// Dispatch: Fold(ceil(n/64)) workgroups of 64. CPU reference: gpu/plumbing_test.go.
+// Dispatch: Fold(ceil(n/LOCAL_SIZE)) workgroups of LOCAL_SIZE. CPU reference: gpu/plumbing_test.go.
 #include "common.glsl"
-layout(local_size_x = 64) in;
+layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC { F32Out y; F32In x; uint n; float a; float b; } pc;
 void main() {
-	uint i = group_id() * 64 + gl_LocalInvocationID.x;
+	uint i = group_id() * LOCAL_SIZE + gl_LocalInvocationID.x;
 	if (i >= pc.n) return;
 	pc.y.v[i] = pc.a * pc.x.v[i] + pc.b;
 }

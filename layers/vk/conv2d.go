@@ -5,6 +5,7 @@ import (
 
 	"github.com/alexnet-vk/alexnet/gpu"
 	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/shaders"
 )
 
 // Conv2D's forward runs as an implicit gemm (conv2d_fwd: the product kernel's tile reading the
@@ -13,14 +14,41 @@ import (
 // col2im otherwise) and backward-filter as im2col + gemm. Each goes a chunk of images at a time through a caller-owned scratch buffer, which bounds memory
 // whatever the batch.
 var (
-	kPad           = register("pad", 4, gpu.Write, gpu.Read)
-	kWflip         = register("conv_wflip", 5, gpu.Write, gpu.Read)
-	kConvFwd       = register("conv2d_fwd", 15, gpu.Write, gpu.Read, gpu.Read, gpu.Read)
-	kConvFwdNarrow = register("conv2d_fwd_narrow", 15, gpu.Write, gpu.Read, gpu.Read, gpu.Read)
-	kIm2col        = register("im2col", 10, gpu.Write, gpu.Read)
-	kCol2im        = register("col2im", 10, gpu.Write, gpu.Read)
-	kBiasGrad      = register("bias_grad", 5, gpu.ReadWrite, gpu.Read)
+	kPad      = register("pad", padPC{})
+	kWflip    = register("conv_wflip", wflipPC{})
+	kIm2col   = register("im2col", im2colPC{})
+	kCol2im   = register("col2im", col2imPC{})
+	kBiasGrad = register("bias_grad", biasGradPC{})
 )
+
+// The push constants of the kernels above, mirroring their shaders' blocks (the conv2d_fwd
+// variants' convPC is beside convImplicit).
+type (
+	padPC struct {
+		XP, X         gpu.Arg
+		NC, H, W, Pad uint32
+	}
+	wflipPC struct {
+		WF, W               gpu.Arg
+		KG, CG, R, S, Total uint32
+	}
+	// im2colPC is also col2im's: col2im.comp's block has the same members (dx, dcol first).
+	im2colPC struct {
+		Col, X                                gpu.Arg
+		N, C, H, W, R, S, Stride, Pad, OH, OW uint32
+	}
+	col2imPC   im2colPC
+	biasGradPC struct {
+		DB, DY          gpu.Arg
+		K, N, P, SN, SK uint32
+	}
+)
+
+// geometry returns im2col's (and col2im's) push constants for nc images of p.
+func geometry(col, x gpu.Arg, p layers.Conv2D, nc int) im2colPC {
+	return im2colPC{Col: col, X: x, N: u32(nc), C: u32(p.C), H: u32(p.H), W: u32(p.W), R: u32(p.R), S: u32(p.S),
+		Stride: u32(p.Stride), Pad: u32(p.Pad), OH: u32(p.OutH()), OW: u32(p.OutW())}
+}
 
 // ColFloats returns the scratch floats one image's column matrix takes: C·R·S × OH·OW.
 func ColFloats(p layers.Conv2D) int { return p.C * p.R * p.S * p.OutH() * p.OutW() }
@@ -65,9 +93,8 @@ func checkConvWY(p layers.Conv2D, w, y gpu.Arg) {
 // im2col records col[n][q][p] (q = (c·R + r)·S + s, p = oh·OW + ow) for images [n0, n0+nc) of x:
 // image by image, so a gemm walking k reads one image's rows OH·OW apart (see im2col.comp).
 func (l *Lib) im2col(s *gpu.Seq, col, x gpu.Arg, p layers.Conv2D, n0, nc int) {
-	oh, ow := p.OutH(), p.OutW()
 	xs := gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4)
-	l.dispatch1D(s, kIm2col, nc*p.C*p.R*p.S*oh, 64, args(col, xs), nc, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, oh, ow)
+	l.dispatch1D(s, kIm2col, nc*p.C*p.R*p.S*p.OutH(), 1, geometry(col, xs, p, nc))
 }
 
 // Conv2DForward records y = conv(x, w) + b (ReLU fused when relu), as layers.Conv2DForward, as an
@@ -90,12 +117,12 @@ func (l *Lib) Conv2DForward(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, rel
 	var flags uint32
 	if b != nil {
 		mustFit("conv2d b", b, p.K)
-		flags |= 2
+		flags |= shaders.FlagRowBias
 	} else {
 		b = w // never read; the kernel still needs a valid address
 	}
 	if relu {
-		flags |= 8
+		flags |= shaders.FlagRelu
 	}
 	l.convPadded(s, y, w, x, b, scratch, p.N, nc, p.H, p.W, p.Pad, implicitConv{
 		g: g, kg: kg, cg: p.C / g, r: p.R, s: p.S, stride: p.Stride, wp: wp, hwp: hp * wp,
@@ -119,29 +146,38 @@ func (l *Lib) convPadded(s *gpu.Seq, y, w, x, b, xp gpu.Arg, n, nc, h, wd, pad i
 
 // pad records xp = x (nc planes of h×w) zero-padded by pad on every side.
 func (l *Lib) pad(s *gpu.Seq, xp, x gpu.Arg, nc, h, w, pad int) {
-	l.dispatch1D(s, kPad, nc*(h+2*pad), 64, args(xp, x), nc, h, w, pad)
+	l.dispatch1D(s, kPad, nc*(h+2*pad), 1, padPC{XP: xp, X: x, NC: u32(nc), H: u32(h), W: u32(w), Pad: u32(pad)})
 }
 
 // implicitConv is the geometry of one conv2d_fwd dispatch: n images of a padded input (rows wp
 // floats, planes hwp, g groups of cg channels) convolved with g groups of kg r×s filters at stride
-// into n images of g·kg planes of oh×ow, with the bias (flags&2) and ReLU (flags&8) epilogue.
+// into n images of g·kg planes of oh×ow, with the bias (FlagRowBias) and ReLU (FlagRelu) epilogue.
 type implicitConv struct {
 	n, g, kg, cg, r, s, stride, wp, hwp, oh, ow int
 	flags                                       uint32
 }
 
-// convImplicit records conv2d_fwd (or its narrow variant for at most 64 output positions).
+// convPC mirrors conv2d_fwd_push.glsl: the push constants of every conv2d_fwd kernel variant.
+type convPC struct {
+	Y, W, XP, Bias                               gpu.Arg
+	KG, NCol, OHW, OW, CG, R, S, Wp, HWp, Stride uint32
+	SXn, SXz, SYn, SYz, Flags                    uint32
+}
+
+// convImplicit records the chosen conv2d_fwd variant (its narrow kernel for few output positions).
 func (l *Lib) convImplicit(s *gpu.Seq, y, w, xp, b gpu.Arg, c implicitConv) {
 	ohw := c.oh * c.ow
 	cols := c.n * ohw
-	name, tile := kConvFwd, gemmTN
-	if cols <= gemmNarrowTN {
-		name, tile = kConvFwdNarrow, gemmNarrowTN
+	v := l.Choice.Of(ProductConv)
+	name, tile := v.Kernels[ProductConv][0], v.Cols
+	if cols <= v.NarrowCols {
+		name, tile = v.Kernels[ProductConv][1], v.NarrowCols
 	}
-	grid := gpu.Grid{X: gpu.DivUp(c.kg, gemmTM), Y: gpu.DivUp(cols, tile), Z: c.g}
-	s.Dispatch(l.kernel(name), grid, args(y, w, xp, b),
-		c.kg, cols, ohw, c.ow, c.cg, c.r, c.s, c.wp, c.hwp, c.stride,
-		c.g*c.cg*c.hwp, c.cg*c.hwp, c.g*c.kg*ohw, c.kg*ohw, c.flags)
+	grid := gpu.Grid{X: gpu.DivUp(c.kg, v.Rows), Y: gpu.DivUp(cols, tile), Z: c.g}
+	s.Dispatch(l.kernel(name), grid, convPC{Y: y, W: w, XP: xp, Bias: b,
+		KG: u32(c.kg), NCol: u32(cols), OHW: u32(ohw), OW: u32(c.ow), CG: u32(c.cg), R: u32(c.r), S: u32(c.s),
+		Wp: u32(c.wp), HWp: u32(c.hwp), Stride: u32(c.stride),
+		SXn: u32(c.g * c.cg * c.hwp), SXz: u32(c.cg * c.hwp), SYn: u32(c.g * c.kg * ohw), SYz: u32(c.kg * ohw), Flags: c.flags})
 }
 
 // Conv2DForwardCols is Conv2DForward as im2col + gemm through scratch, which is left holding the
@@ -183,7 +219,7 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 		per := p.K * hp * wp
 		if avail := gpu.Avail(scratch)/4 - int64(nwf); avail >= int64(per) {
 			nc := min(p.N, int(avail/int64(per)))
-			l.dispatch1D(s, kWflip, p.K*cg*p.R*p.S, 64, args(scratch, w), kg, cg, p.R, p.S, p.K*cg*p.R*p.S)
+			l.wflip(s, scratch, w, g, kg, cg, p.R, p.S)
 			l.convPadded(s, dx, scratch, dy, scratch, gpu.Offset(scratch, int64(nwf)*4), p.N, nc, oh, ow, pp, implicitConv{
 				g: g, kg: cg, cg: kg, r: p.R, s: p.S, stride: 1, wp: wp, hwp: hp * wp, oh: p.H, ow: p.W})
 			return
@@ -198,7 +234,7 @@ func (l *Lib) Conv2DBackwardData(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D,
 			SCm: ohw, SCn1: p.C * p.R * p.S * ohw, SCn2: 1, SCz: qg * ohw}
 		l.Gemm(s, scratch, w, gpu.Offset(dy, int64(n0*p.K*ohw)*4), nil, gm)
 		dxs := gpu.Offset(dx, int64(n0*p.C*p.H*p.W)*4)
-		l.dispatch1D(s, kCol2im, m*p.C*p.H*p.W, 64, args(dxs, scratch), m, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, p.OutH(), p.OutW())
+		l.col2im(s, dxs, scratch, p, m)
 	}
 }
 
@@ -238,7 +274,7 @@ func (l *Lib) backwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D,
 			SBk1: p.C * p.R * p.S * ohw, SBk2: 1, SBn2: ohw, SBz: qg * ohw,
 			SCm: qg, SCn2: 1, SCz: kg * qg,
 			Accumulate: true}
-		gm.Splits = SplitsFor(gm)
+		gm.Splits = l.splitsFor(gm)
 		l.Gemm(s, dw, gpu.Offset(dy, int64(n0*p.K*ohw)*4), scratch, nil, gm)
 	}
 	if db != nil {
@@ -247,9 +283,20 @@ func (l *Lib) backwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D,
 	}
 }
 
-// biasGrad records db[k] += Σ_n Σ_p dy[n·sN + k·sK + p].
+// biasGrad records db[k] += Σ_n Σ_p dy[n·sN + k·sK + p]: one workgroup per k.
 func (l *Lib) biasGrad(s *gpu.Seq, db, dy gpu.Arg, k, n, p, sN, sK int) {
-	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), args(db, dy), k, n, p, sN, sK)
+	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), biasGradPC{DB: db, DY: dy, K: u32(k), N: u32(n), P: u32(p), SN: u32(sN), SK: u32(sK)})
+}
+
+// wflip records conv_wflip: wf = w's g groups of kg×cg r×s filters, flipped and transposed.
+func (l *Lib) wflip(s *gpu.Seq, wf, w gpu.Arg, g, kg, cg, r, sz int) {
+	n := g * kg * cg * r * sz
+	l.dispatch1D(s, kWflip, n, 1, wflipPC{WF: wf, W: w, KG: u32(kg), CG: u32(cg), R: u32(r), S: u32(sz), Total: u32(n)})
+}
+
+// col2im records dx (nc images of p, overwritten) = col2im of the columns dcol.
+func (l *Lib) col2im(s *gpu.Seq, dx, dcol gpu.Arg, p layers.Conv2D, nc int) {
+	l.dispatch1D(s, kCol2im, nc*p.C*p.H*p.W, 1, col2imPC(geometry(dx, dcol, p, nc)))
 }
 
 // wflipRef is the CPU reference of conv_wflip: wf[z·CG + c][k][r][s] = w[z·KG + k][c][R−1−r][S−1−s].

@@ -41,8 +41,9 @@ var convShapes = []struct {
 // (filter) of values in [-1, 1]; the product kernel's tolerance for that many terms.
 func convTol(terms int) (float64, float64) { return gemmTol(terms) }
 
+// TestConv2D runs every variant the device runs over the conv shapes, at batch 1 and the full batch.
 func TestConv2D(t *testing.T) {
-	d, l := setup(t)
+	d, _ := setup(t)
 	for i, tc := range convShapes {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.p
@@ -65,71 +66,94 @@ func TestConv2D(t *testing.T) {
 			rest := p
 			rest.N = p.N - 1
 			layers.Conv2DBackwardFilter(dw64, db64, f64(dy[ny/p.N:]), f64(x[nx/p.N:]), rest)
+			ref := convRefs{y: y64, dx: dx64, dw: dw64, db: db64, dw1: dw1, db1: db1}
 
 			for _, n := range []int{1, p.N} {
-				q := p
-				q.N = n
-				t.Run(fmt.Sprintf("batch%d", n), func(t *testing.T) {
-					tx, tw, tb, tdy := in(t, d, x[:n*nx/p.N]), in(t, d, w), in(t, d, b), in(t, d, dy[:n*ny/p.N])
-					ty, tyc, tdx, tdxc := out(t, d, n*ny/p.N), out(t, d, n*ny/p.N), out(t, d, n*nx/p.N), out(t, d, n*nx/p.N)
-					tdw, tdb := in(t, d, dw0), in(t, d, db0)
-					scratch, err := d.NewBuffer("scratch", int64(tc.scratch*ColFloats(p))*4, gpu.DeviceMemory)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer scratch.Free()
-					record(t, d, func(s *gpu.Seq) {
-						l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
-						l.Conv2DForwardCols(s, tyc.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
-						l.Conv2DBackwardData(s, tdx.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
-						l.noImplicitBwdData = true // the gemm + col2im path too
-						l.Conv2DBackwardData(s, tdxc.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
-						l.noImplicitBwdData = false
-						l.Conv2DBackwardFilter(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), q, scratch)
+				for _, v := range everyVariant(t) {
+					t.Run(fmt.Sprintf("batch%d/%s", n, v.name), func(t *testing.T) {
+						checkConv2D(t, d, v.lib, p, n, x, w, b, dy, dw0, db0, tc.scratch, ref)
 					})
-					shapeY, shapeX := []int{n, p.K, oh, ow}, []int{n, p.C, p.H, p.W}
-					atol, rtol := convTol(p.C / p.Groups * p.R * p.S)
-					compare(t, "y", ty.floats(), f32(y64[:n*ny/p.N]), atol, rtol, shapeY)
-					compare(t, "y (im2col)", tyc.floats(), f32(y64[:n*ny/p.N]), atol, rtol, shapeY)
-					atol, rtol = convTol(p.K / p.Groups * p.R * p.S)
-					compare(t, "dx", tdx.floats(), f32(dx64[:n*nx/p.N]), atol, rtol, shapeX)
-					compare(t, "dx (col2im)", tdxc.floats(), f32(dx64[:n*nx/p.N]), atol, rtol, shapeX)
-					wantDw, wantDb := f32(dw64), f32(db64)
-					if n == 1 {
-						wantDw, wantDb = dw1, db1
-					}
-					atol, rtol = convTol(n * oh * ow)
-					compare(t, "dw", tdw.floats(), wantDw, atol, rtol, []int{p.K, p.C / p.Groups, p.R, p.S})
-					compare(t, "db", tdb.floats(), wantDb, atol, rtol, nil)
-					tx.unchanged("x")
-					tw.unchanged("w")
-					tb.unchanged("b")
-					tdy.unchanged("dy")
-				})
+				}
 			}
 		})
 	}
 }
 
+// convRefs are the float64 references of one conv2d case over its whole batch: y, dx, and dw, db
+// accumulated from dw0, db0 (dw1, db1: from the first image alone).
+type convRefs struct {
+	y, dx, dw, db []float64
+	dw1, db1      []float32
+}
+
+// checkConv2D runs forward (implicit and im2col), backward-data (both paths) and backward-filter
+// of the first n images of p's batch on l, through a scratch of scratchImages images' columns,
+// and compares them with the references.
+func checkConv2D(t *testing.T, d *gpu.Device, l *Lib, p layers.Conv2D, n int, x, w, b, dy, dw0, db0 []float32, scratchImages int, ref convRefs) {
+	t.Helper()
+	q := p
+	q.N = n
+	nx, ny := len(x), len(dy)
+	oh, ow := p.OutH(), p.OutW()
+	tx, tw, tb, tdy := in(t, d, x[:n*nx/p.N]), in(t, d, w), in(t, d, b), in(t, d, dy[:n*ny/p.N])
+	ty, tyc, tdx, tdxc := out(t, d, n*ny/p.N), out(t, d, n*ny/p.N), out(t, d, n*nx/p.N), out(t, d, n*nx/p.N)
+	tdw, tdb := in(t, d, dw0), in(t, d, db0)
+	scratch, err := d.NewBuffer("scratch", int64(scratchImages*ColFloats(p))*4, gpu.DeviceMemory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scratch.Free()
+	record(t, d, func(s *gpu.Seq) {
+		l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
+		l.Conv2DForwardCols(s, tyc.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), q, false, scratch)
+		l.Conv2DBackwardData(s, tdx.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
+		l.noImplicitBwdData = true // the gemm + col2im path too
+		l.Conv2DBackwardData(s, tdxc.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
+		l.noImplicitBwdData = false
+		l.Conv2DBackwardFilter(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), q, scratch)
+	})
+	shapeY, shapeX := []int{n, p.K, oh, ow}, []int{n, p.C, p.H, p.W}
+	atol, rtol := convTol(p.C / p.Groups * p.R * p.S)
+	compare(t, "y", ty.floats(), f32(ref.y[:n*ny/p.N]), atol, rtol, shapeY)
+	compare(t, "y (im2col)", tyc.floats(), f32(ref.y[:n*ny/p.N]), atol, rtol, shapeY)
+	atol, rtol = convTol(p.K / p.Groups * p.R * p.S)
+	compare(t, "dx", tdx.floats(), f32(ref.dx[:n*nx/p.N]), atol, rtol, shapeX)
+	compare(t, "dx (col2im)", tdxc.floats(), f32(ref.dx[:n*nx/p.N]), atol, rtol, shapeX)
+	wantDw, wantDb := f32(ref.dw), f32(ref.db)
+	if n == 1 {
+		wantDw, wantDb = ref.dw1, ref.db1
+	}
+	atol, rtol = convTol(n * oh * ow)
+	compare(t, "dw", tdw.floats(), wantDw, atol, rtol, []int{p.K, p.C / p.Groups, p.R, p.S})
+	compare(t, "db", tdb.floats(), wantDb, atol, rtol, nil)
+	tx.unchanged("x")
+	tw.unchanged("w")
+	tb.unchanged("b")
+	tdy.unchanged("dy")
+}
+
 // The fused ReLU epilogue equals the plain forward followed by max(0, ·).
 func TestConv2DFusedReLU(t *testing.T) {
-	d, l := setup(t)
+	d, _ := setup(t)
 	p := layers.Conv2D{N: 2, C: 5, H: 11, W: 11, K: 20, R: 3, S: 3, Stride: 2, Pad: 1, Groups: 1}
 	x, w, b := layerstest.Rand(p.N*p.C*p.H*p.W, 1), layerstest.Rand(p.K*p.C*9, 2), layerstest.Rand(p.K, 3)
 	ny := p.N * p.K * p.OutH() * p.OutW()
 	want := make([]float64, ny)
 	layers.Conv2DForward(want, f64(x), f64(w), f64(b), p)
 	layers.ReLUForward(want, want)
-	tx, tw, tb, ty, tyc := in(t, d, x), in(t, d, w), in(t, d, b), out(t, d, ny), out(t, d, ny)
+	tx, tw, tb := in(t, d, x), in(t, d, w), in(t, d, b)
 	scratch, _ := d.NewBuffer("scratch", int64(ColFloats(p))*4, gpu.DeviceMemory)
 	defer scratch.Free()
-	record(t, d, func(s *gpu.Seq) {
-		l.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch)
-		l.Conv2DForwardCols(s, tyc.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch)
-	})
-	atol, rtol := convTol(45)
-	compare(t, "relu(conv)", ty.floats(), f32(want), atol, rtol, []int{p.N, p.K, p.OutH(), p.OutW()})
-	compare(t, "relu(conv) (im2col)", tyc.floats(), f32(want), atol, rtol, []int{p.N, p.K, p.OutH(), p.OutW()})
+	for _, v := range everyVariant(t) {
+		ty, tyc := out(t, d, ny), out(t, d, ny)
+		record(t, d, func(s *gpu.Seq) {
+			v.lib.Conv2DForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch)
+			v.lib.Conv2DForwardCols(s, tyc.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch)
+		})
+		atol, rtol := convTol(45)
+		compare(t, v.name+": relu(conv)", ty.floats(), f32(want), atol, rtol, []int{p.N, p.K, p.OutH(), p.OutW()})
+		compare(t, v.name+": relu(conv) (im2col)", tyc.floats(), f32(want), atol, rtol, []int{p.N, p.K, p.OutH(), p.OutW()})
+	}
 }
 
 // im2col and col2im against their CPU references (col2im is im2col's adjoint).
@@ -145,10 +169,9 @@ func TestIm2colCol2im(t *testing.T) {
 		wantDx := make([]float32, len(x))
 		col2imRef(wantDx, dcol, p)
 		tx, tcol, tdcol, tdx := in(t, d, x), out(t, d, ncol), in(t, d, dcol), out(t, d, len(x))
-		oh, ow := p.OutH(), p.OutW()
 		record(t, d, func(s *gpu.Seq) {
 			l.im2col(s, tcol.Arg(), tx.Arg(), p, 0, p.N)
-			l.dispatch1D(s, kCol2im, len(x), 64, args(tdx.Arg(), tdcol.Arg()), p.N, p.C, p.H, p.W, p.R, p.S, p.Stride, p.Pad, oh, ow)
+			l.col2im(s, tdx.Arg(), tdcol.Arg(), p, p.N)
 		})
 		compare(t, tc.name+" im2col", tcol.floats(), want, 0, 0, nil) // a copy: exact
 		// Sums of at most R·S terms: tiny float32 rounding only.
@@ -166,7 +189,7 @@ func TestWflip(t *testing.T) {
 		wflipRef(want, w, c.g, c.kg, c.cg, c.r, c.s)
 		tw, twf := in(t, d, w), out(t, d, n)
 		record(t, d, func(s *gpu.Seq) {
-			l.dispatch1D(s, kWflip, n, 64, args(twf.Arg(), tw.Arg()), c.kg, c.cg, c.r, c.s, n)
+			l.wflip(s, twf.Arg(), tw.Arg(), c.g, c.kg, c.cg, c.r, c.s)
 		})
 		compare(t, fmt.Sprintf("wflip %+v", c), twf.floats(), want, 0, 0, nil)
 		tw.unchanged("w")
@@ -193,7 +216,7 @@ func TestPad(t *testing.T) {
 // Conv2DBackwardFilterFromCols, on the columns a forward pass left in its scratch, gives exactly
 // what Conv2DBackwardFilter gives recomputing them; a buffer too small for all images is refused.
 func TestConv2DBackwardFilterFromCols(t *testing.T) {
-	d, l := setup(t)
+	d, _ := setup(t)
 	for _, tc := range convShapes {
 		p := tc.p
 		ny := p.N * p.K * p.OutH() * p.OutW()
@@ -201,7 +224,6 @@ func TestConv2DBackwardFilterFromCols(t *testing.T) {
 		x, w, dy := layerstest.Rand(p.N*p.C*p.H*p.W, 11), layerstest.Rand(nw, 12), layerstest.Rand(ny, 13)
 		dw0, db0 := layerstest.Rand(nw, 14), layerstest.Rand(p.K, 15)
 		tx, tw, tdy, ty := in(t, d, x), in(t, d, w), in(t, d, dy), out(t, d, ny)
-		dwA, dbA, dwB, dbB := in(t, d, dw0), in(t, d, db0), in(t, d, dw0), in(t, d, db0)
 		cols, err := d.NewBuffer("cols", int64(p.N*ColFloats(p))*4, gpu.DeviceMemory)
 		if err != nil {
 			t.Fatal(err)
@@ -214,13 +236,17 @@ func TestConv2DBackwardFilterFromCols(t *testing.T) {
 		if !ColumnsFit(p, cols) || (p.N > 1 && ColumnsFit(p, gpu.Offset(cols, 4))) {
 			t.Fatalf("%s: ColumnsFit wrong", tc.name)
 		}
-		record(t, d, func(s *gpu.Seq) {
-			l.Conv2DForwardCols(s, ty.Arg(), tx.Arg(), tw.Arg(), nil, p, false, cols)
-			l.Conv2DBackwardFilterFromCols(s, dwA.Arg(), dbA.Arg(), tdy.Arg(), cols, p)
-			l.Conv2DBackwardFilter(s, dwB.Arg(), dbB.Arg(), tdy.Arg(), tx.Arg(), p, scratch)
-		})
-		compare(t, tc.name+" dw", dwA.floats(), dwB.floats(), 0, 0, nil)
-		compare(t, tc.name+" db", dbA.floats(), dbB.floats(), 0, 0, nil)
+		for _, v := range everyVariant(t) {
+			l := v.lib
+			dwA, dbA, dwB, dbB := in(t, d, dw0), in(t, d, db0), in(t, d, dw0), in(t, d, db0)
+			record(t, d, func(s *gpu.Seq) {
+				l.Conv2DForwardCols(s, ty.Arg(), tx.Arg(), tw.Arg(), nil, p, false, cols)
+				l.Conv2DBackwardFilterFromCols(s, dwA.Arg(), dbA.Arg(), tdy.Arg(), cols, p)
+				l.Conv2DBackwardFilter(s, dwB.Arg(), dbB.Arg(), tdy.Arg(), tx.Arg(), p, scratch)
+			})
+			compare(t, tc.name+" "+v.name+" dw", dwA.floats(), dwB.floats(), 0, 0, nil)
+			compare(t, tc.name+" "+v.name+" db", dbA.floats(), dbB.floats(), 0, 0, nil)
+		}
 		cols.Free()
 		scratch.Free()
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/shaders"
 )
 
 // Gemm describes one strided batched matrix product, the shared engine of conv2d and linear:
@@ -36,25 +37,52 @@ const (
 	ColBias
 )
 
-// Tiles of the gemm kernels: rows per workgroup, and columns per workgroup of gemm and gemm_narrow
-// (chosen when N fits one narrow tile, where the wide tile would leave most lanes idle).
-const gemmTM, gemmTN, gemmNarrowTN = 16, 64 * 8, 64
+// gemmPC mirrors gemm_push.glsl: the push constants of every gemm kernel variant.
+type gemmPC struct {
+	C, A, B, Bias          gpu.Arg
+	M, N, K1, K2, ND       uint32
+	SAm, SAk1, SAk2        uint32
+	SBk1, SBk2, SBn1, SBn2 uint32
+	SCm, SCn1, SCn2        uint32
+	SAz, SBz, SCz, SBiasZ  uint32
+	Flags                  uint32
+	Splits, SCs            uint32 // split-K: the number of splits, and floats between their partial products
+}
 
-var (
-	kGemm       = register("gemm", 22, gpu.ReadWrite, gpu.Read, gpu.Read, gpu.Read)
-	kGemmNarrow = register("gemm_narrow", 22, gpu.ReadWrite, gpu.Read, gpu.Read, gpu.Read)
-	kGemmReduce = register("gemm_reduce", 3, gpu.ReadWrite, gpu.Read)
-)
+var kGemmReduce = register("gemm_reduce", gemmReducePC{})
+
+// gemmReducePC mirrors gemm_reduce.comp's push constants.
+type gemmReducePC struct {
+	C, Part               gpu.Arg
+	N, Splits, Accumulate uint32
+}
 
 func (g Gemm) flags() uint32 {
-	f := uint32(g.Bias) << 1
+	f := uint32(0)
+	switch g.Bias {
+	case RowBias:
+		f |= shaders.FlagRowBias
+	case ColBias:
+		f |= shaders.FlagColBias
+	}
 	if g.Accumulate {
-		f |= 1
+		f |= shaders.FlagAccumulate
 	}
 	if g.ReLU {
-		f |= 8
+		f |= shaders.FlagRelu
 	}
 	return f
+}
+
+// push returns the push constants of g's dispatch with operands c, a, b and bias.
+func (g Gemm) push(c, a, b, bias gpu.Arg, splits, scs int) gemmPC {
+	return gemmPC{C: c, A: a, B: b, Bias: bias,
+		M: u32(g.M), N: u32(g.N), K1: u32(g.K1), K2: u32(g.K2), ND: u32(g.ND),
+		SAm: u32(g.SAm), SAk1: u32(g.SAk1), SAk2: u32(g.SAk2),
+		SBk1: u32(g.SBk1), SBk2: u32(g.SBk2), SBn1: u32(g.SBn1), SBn2: u32(g.SBn2),
+		SCm: u32(g.SCm), SCn1: u32(g.SCn1), SCn2: u32(g.SCn2),
+		SAz: u32(g.SAz), SBz: u32(g.SBz), SCz: u32(g.SCz), SBiasZ: u32(g.SBiasZ),
+		Flags: g.flags(), Splits: u32(splits), SCs: u32(scs)}
 }
 
 // span returns the largest element index (plus one) the product touches in A, B, C and the bias.
@@ -94,9 +122,10 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 	if bias == nil {
 		bias = a // never read; the kernel still needs a valid address
 	}
-	name, cols := kGemm, gemmTN
-	if g.N <= gemmNarrowTN {
-		name, cols = kGemmNarrow, gemmNarrowTN
+	v := l.Choice.Of(ProductGemm)
+	name, cols := v.Kernels[ProductGemm][0], v.Cols
+	if g.N <= v.NarrowCols {
+		name, cols = v.Kernels[ProductGemm][1], v.NarrowCols
 	}
 	splits := max(g.Splits, 1)
 	if kc := g.k1Block(cols, l.Panel); kc < g.K1 { // k1 in blocks of whole k2 ranges
@@ -115,12 +144,11 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 		_, _, outSplit, _ = g.span()
 		out = l.partials(splits * outSplit)
 	}
-	grid := gpu.Grid{X: gpu.DivUp(g.M, gemmTM), Y: gpu.DivUp(g.N, cols), Z: g.Z * splits}
-	s.Dispatch(l.kernel(name), grid, args(out, a, b, bias),
-		g.M, g.N, g.K1, g.K2, g.ND, g.SAm, g.SAk1, g.SAk2, g.SBk1, g.SBk2, g.SBn1, g.SBn2,
-		g.SCm, g.SCn1, g.SCn2, g.SAz, g.SBz, g.SCz, g.SBiasZ, g.flags(), splits, outSplit)
+	grid := gpu.Grid{X: gpu.DivUp(g.M, v.Rows), Y: gpu.DivUp(g.N, cols), Z: g.Z * splits}
+	s.Dispatch(l.kernel(name), grid, g.push(out, a, b, bias, splits, outSplit))
 	if splits > 1 {
-		l.dispatch1D(s, kGemmReduce, outSplit, 256, args(c, out), outSplit, splits, g.Accumulate)
+		l.dispatch1D(s, kGemmReduce, outSplit, shaders.ReducePerLane,
+			gemmReducePC{C: c, Part: out, N: u32(outSplit), Splits: u32(splits), Accumulate: b32(g.Accumulate)})
 	}
 }
 
@@ -167,14 +195,15 @@ func (g Gemm) k1Block(cols, panel int) int {
 	return gpu.DivUp(g.K1, min(n, g.K1)) // n even blocks
 }
 
-// SplitsFor returns a split-K factor that gives a product at least about 16 workgroups (two
-// cores, or many GPU units, kept busy), bounded by the k1 range.
-func SplitsFor(g Gemm) int {
-	cols := gemmTN
-	if g.N <= gemmNarrowTN {
-		cols = gemmNarrowTN
+// splitsFor returns a split-K factor that gives a product at least about 16 workgroups (two
+// cores, or many GPU units, kept busy) of the chosen gemm variant, bounded by the k1 range.
+func (l *Lib) splitsFor(g Gemm) int {
+	v := l.Choice.Of(ProductGemm)
+	cols := v.Cols
+	if g.N <= v.NarrowCols {
+		cols = v.NarrowCols
 	}
-	groups := gpu.DivUp(g.N, cols) * gpu.DivUp(g.M, gemmTM) * g.Z
+	groups := gpu.DivUp(g.N, cols) * gpu.DivUp(g.M, v.Rows) * g.Z
 	return max(1, min(g.K1, 16/max(groups, 1)))
 }
 

@@ -35,8 +35,9 @@ func plainGemm(m, n, k, z int) Gemm {
 		SAm: k, SAk2: 1, SAz: m * k, SBk2: n, SBn2: 1, SBz: k * n, SCm: n, SCn2: 1, SCz: m * n}
 }
 
+// TestGemmShapes runs every gemm variant the device runs over the table of products.
 func TestGemmShapes(t *testing.T) {
-	d, l := setup(t)
+	d, _ := setup(t)
 	cases := []Gemm{
 		plainGemm(1, 1, 1, 1),
 		plainGemm(7, 13, 5, 1),
@@ -77,11 +78,14 @@ func TestGemmShapes(t *testing.T) {
 	kc := plainGemm(9, 530, 517, 2)
 	kc.Bias, kc.SBiasZ, kc.Accumulate = ColBias, 530, true
 	cases = append(cases, kc)
-	defer func(p int) { l.Panel = p }(l.Panel)
-	l.Panel = 512 << 10
+	const panel = 512 << 10
+	for _, v := range everyVariant(t) {
+		defer func(l *Lib, p int) { l.Panel = p }(v.lib, v.lib.Panel)
+		v.lib.Panel = panel
+	}
 	for _, g := range cases[len(cases)-2:] {
-		if g.kBlock(gemmTN, l.Panel) >= g.K2 {
-			t.Fatalf("the long-k cases no longer split: kBlock %d of %d", g.kBlock(gemmTN, l.Panel), g.K2)
+		if g.kBlock(tileCols, panel) >= g.K2 {
+			t.Fatalf("the long-k cases no longer split: kBlock %d of %d", g.kBlock(tileCols, panel), g.K2)
 		}
 	}
 	// Several k1 (conv backward-filter's images) run in blocks of whole k1 slices the same way.
@@ -91,7 +95,7 @@ func TestGemmShapes(t *testing.T) {
 	k1a.Bias, k1a.ReLU, k1a.Accumulate = ColBias, false, true
 	k1a.SBiasZ = 600
 	cases = append(cases, k1, k1a)
-	if kc := k1.k1Block(gemmTN, l.Panel); kc >= k1.K1 {
+	if kc := k1.k1Block(tileCols, panel); kc >= k1.K1 {
 		t.Fatalf("the several-k1 cases no longer split: k1Block %d of %d", kc, k1.K1)
 	}
 	for i, g := range cases {
@@ -105,45 +109,56 @@ func TestGemmShapes(t *testing.T) {
 			c0 := layerstest.Rand(nc, uint64(i+300))
 			want := f64(c0)
 			gemmRef(want, f64(a), f64(b), f64(bias), g)
-			ta, tb := in(t, d, a), in(t, d, b)
-			var tc *tensor
-			if g.Accumulate {
-				tc = in(t, d, c0)
-			} else {
-				tc = out(t, d, nc)
+			for _, v := range everyVariant(t) {
+				t.Run(v.name, func(t *testing.T) { checkGemm(t, d, v.lib, g, a, b, bias, c0, want) })
 			}
-			var tbias *tensor
-			record(t, d, func(s *gpu.Seq) {
-				if bias != nil {
-					tbias = in(t, d, bias)
-					l.Gemm(s, tc.Arg(), ta.Arg(), tb.Arg(), tbias.Arg(), g)
-				} else {
-					l.Gemm(s, tc.Arg(), ta.Arg(), tb.Arg(), nil, g)
-				}
-			})
-			got := tc.floats()
-			// Elements of C the product does not own must keep their NaN (or initial) value.
-			owned := make([]bool, nc)
-			for z := 0; z < g.Z; z++ {
-				for m := 0; m < g.M; m++ {
-					for n := 0; n < g.N; n++ {
-						owned[z*g.SCz+m*g.SCm+(n/g.ND)*g.SCn1+(n%g.ND)*g.SCn2] = true
-					}
-				}
-			}
-			wantF := f32(want)
-			for j := range owned {
-				if !owned[j] {
-					if !g.Accumulate && !math.IsNaN(float64(got[j])) {
-						t.Fatalf("element %d outside the product was written", j)
-					}
-					got[j], wantF[j] = 0, 0
-				}
-			}
-			atol, rtol := gemmTol(g.K1 * g.K2)
-			compare(t, "C", got, wantF, atol, rtol, nil)
-			ta.unchanged("A")
-			tb.unchanged("B")
 		})
 	}
+}
+
+// checkGemm runs g on l with operands a, b, bias (nil: none) and C starting as c0 (as NaN unless
+// g accumulates), and compares C with want; A and B must be unchanged and elements of C outside
+// the product untouched.
+func checkGemm(t *testing.T, d *gpu.Device, l *Lib, g Gemm, a, b, bias, c0 []float32, want []float64) {
+	t.Helper()
+	_, _, nc, _ := g.span()
+	ta, tb := in(t, d, a), in(t, d, b)
+	var tc *tensor
+	if g.Accumulate {
+		tc = in(t, d, c0)
+	} else {
+		tc = out(t, d, nc)
+	}
+	var tbias *tensor
+	record(t, d, func(s *gpu.Seq) {
+		if bias != nil {
+			tbias = in(t, d, bias)
+			l.Gemm(s, tc.Arg(), ta.Arg(), tb.Arg(), tbias.Arg(), g)
+		} else {
+			l.Gemm(s, tc.Arg(), ta.Arg(), tb.Arg(), nil, g)
+		}
+	})
+	got := tc.floats()
+	// Elements of C the product does not own must keep their NaN (or initial) value.
+	owned := make([]bool, nc)
+	for z := 0; z < g.Z; z++ {
+		for m := 0; m < g.M; m++ {
+			for n := 0; n < g.N; n++ {
+				owned[z*g.SCz+m*g.SCm+(n/g.ND)*g.SCn1+(n%g.ND)*g.SCn2] = true
+			}
+		}
+	}
+	wantF := f32(want)
+	for j := range owned {
+		if !owned[j] {
+			if !g.Accumulate && !math.IsNaN(float64(got[j])) {
+				t.Fatalf("element %d outside the product was written", j)
+			}
+			got[j], wantF[j] = 0, 0
+		}
+	}
+	atol, rtol := gemmTol(g.K1 * g.K2)
+	compare(t, "C", got, wantF, atol, rtol, nil)
+	ta.unchanged("A")
+	tb.unchanged("B")
 }

@@ -11,28 +11,45 @@ import (
 	"github.com/alexnet-vk/alexnet/shaders"
 )
 
-type kspec struct {
-	bufs    []gpu.Access
-	scalars int
+// kdef is a kernel as this package declares it: its shader file's name, a zero value of the Go
+// struct that mirrors its push constants, and the subgroup needs its SPIR-V cannot show.
+type kdef struct {
+	name                     string
+	push                     any
+	minSubgroup, maxSubgroup int
+	fullSubgroups            bool
 }
+
+func (k kdef) spec() gpu.KernelSpec {
+	return gpu.KernelSpec{Name: k.name, SPIRV: shaders.SPIRV(k.name), Push: k.push,
+		MinSubgroup: k.minSubgroup, MaxSubgroup: k.maxSubgroup, FullSubgroups: k.fullSubgroups}
+}
+
+// needs returns what the kernel requires of a device (its SPIR-V read without a device).
+func (k kdef) needs() (gpu.Needs, error) { return gpu.NeedsOf(k.spec()) }
 
 // registry lists every kernel this package dispatches; each layer file registers its own.
-var registry = map[string]kspec{}
+var registry = map[string]kdef{}
 
 // register adds a kernel (by shader file name) and returns its name, for package-level vars.
-func register(name string, scalars int, bufs ...gpu.Access) string {
-	if _, dup := registry[name]; dup {
-		panic("vk: kernel registered twice: " + name)
+func register(name string, push any) string { return registerDef(kdef{name: name, push: push}) }
+
+func registerDef(k kdef) string {
+	if _, dup := registry[k.name]; dup {
+		panic("vk: kernel registered twice: " + k.name)
 	}
-	registry[name] = kspec{bufs: bufs, scalars: scalars}
-	return name
+	registry[k.name] = k
+	return k.name
 }
 
-// Lib holds the compiled kernels of every layer on one device. Creating it compiles every pipeline
-// up front, so no JIT compilation happens in the middle of a training step.
+// Lib holds the compiled kernels of every layer on one device. Creating it checks every kernel's
+// needs against the device, picks each product's variant (see variants.go) and compiles the
+// pipelines up front, so no JIT compilation happens in the middle of a training step.
 type Lib struct {
 	Dev *gpu.Device
-	k   map[string]*gpu.Kernel
+	// Choice is the variant of each product kernel and why it was chosen.
+	Choice Choice
+	k      map[string]*gpu.Kernel
 	// Panel bounds the bytes of B (a workgroup's columns × the k range) that one gemm dispatch
 	// streams: the row tiles of a column block run one after another (the grid's fastest
 	// dimension) and share that panel, which should stay in a CPU core's L2 cache between them.
@@ -45,30 +62,54 @@ type Lib struct {
 	owned             []*gpu.Buffer // scratch buffers freed with the Lib
 }
 
-// New compiles every registered kernel on d.
-func New(d *gpu.Device) (*Lib, error) {
-	l := &Lib{Dev: d, k: map[string]*gpu.Kernel{}}
+// New compiles the kernels on d: every layer's, and for each product kernel the variant that
+// d.Kernels forces, or with "auto" (or "") the first one the device can run.
+func New(d *gpu.Device) (*Lib, error) { return newLib(d, d.Info, d.Kernels) }
+
+// newLib is New choosing the variants for info instead of d.Info (tests lower a limit this way).
+func newLib(d *gpu.Device, info gpu.Info, kernels string) (*Lib, error) {
+	ch, err := Choose(info, kernels)
+	if err != nil {
+		return nil, err
+	}
+	l := &Lib{Dev: d, Choice: ch, k: map[string]*gpu.Kernel{}}
 	if d.Info.IsCPU() {
 		l.Panel = gpu.CPUL2Bytes()
 		if l.Panel == 0 {
 			l.Panel = DefaultPanel
 		}
 	}
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		sp := registry[n]
-		k, err := d.NewKernel(gpu.KernelSpec{Name: n, SPIRV: shaders.SPIRV(n), Bufs: sp.bufs, Scalars: sp.scalars})
+	for _, n := range l.kernelNames() {
+		k, err := d.NewKernel(registry[n].spec())
 		if err != nil {
 			l.Free()
-			return nil, err
+			return nil, fmt.Errorf("vk: %w", err)
 		}
 		l.k[n] = k
 	}
 	return l, nil
+}
+
+// kernelNames returns the kernels the Lib compiles: every registered kernel that belongs to no
+// product variant, and the kernels of the chosen variants.
+func (l *Lib) kernelNames() []string {
+	inVariant := map[string]bool{}
+	for _, v := range variants {
+		for _, n := range v.kernels() {
+			inVariant[n] = true
+		}
+	}
+	var names []string
+	for n := range registry {
+		if !inVariant[n] {
+			names = append(names, n)
+		}
+	}
+	for _, p := range l.Choice.Products {
+		names = append(names, p.Variant.kernelsOf(p.Product)...)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Free destroys the kernels.
@@ -85,15 +126,30 @@ func (l *Lib) Free() {
 func (l *Lib) kernel(name string) *gpu.Kernel {
 	k := l.k[name]
 	if k == nil {
-		panic(fmt.Sprintf("vk: kernel %q not registered", name))
+		panic(fmt.Sprintf("vk: kernel %q not compiled in this Lib", name))
 	}
 	return k
 }
 
-// dispatch1D records kernel name over n work items handled perGroup at a time, folding the grid.
-func (l *Lib) dispatch1D(s *gpu.Seq, name string, n, perGroup int, args []gpu.Arg, scalars ...any) {
-	s.Dispatch(l.kernel(name), l.Dev.Fold(gpu.DivUp(n, perGroup)), args, scalars...)
+// dispatch1D records kernel name over n work items, perLane per invocation, folding the grid;
+// the workgroup width is the kernel's own (from its SPIR-V), so the grid always matches it.
+func (l *Lib) dispatch1D(s *gpu.Seq, name string, n, perLane int, push any) {
+	k := l.kernel(name)
+	s.Dispatch(k, l.Dev.Fold(gpu.DivUp(n, k.Needs.LocalSize[0]*perLane)), push)
 }
 
-// args is shorthand for a kernel's buffer argument list.
-func args(a ...gpu.Arg) []gpu.Arg { return a }
+// u32 converts a size, count or stride for a kernel's push constants, which are 32-bit.
+func u32(n int) uint32 {
+	if n < 0 || n > 1<<32-1 {
+		panic(fmt.Sprintf("vk: %d does not fit a kernel's 32-bit unsigned push constant", n))
+	}
+	return uint32(n)
+}
+
+// b32 is a bool as a kernel's uint push constant.
+func b32(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
+}

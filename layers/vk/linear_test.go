@@ -25,8 +25,9 @@ var linearShapes = []struct {
 	{"wide-batch", layers.Linear{N: 130, In: 7, Out: 3}},
 }
 
+// TestLinear runs every gemm variant the device runs over the linear layers' shapes.
 func TestLinear(t *testing.T) {
-	d, l := setup(t)
+	d, _ := setup(t)
 	for i, tc := range linearShapes {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.p
@@ -37,19 +38,24 @@ func TestLinear(t *testing.T) {
 			layers.LinearBackwardData(dx64, f64(dy), f64(w), p)
 			layers.LinearBackwardWeight(dw64, db64, f64(dy), f64(x), p)
 			tx, tw, tb, tdy := in(t, d, x), in(t, d, w), in(t, d, b), in(t, d, dy)
-			ty, tdx, tdw, tdb := out(t, d, p.N*p.Out), out(t, d, p.N*p.In), in(t, d, dw0), in(t, d, db0)
-			record(t, d, func(s *gpu.Seq) {
-				l.LinearForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, false)
-				l.LinearBackwardData(s, tdx.Arg(), tdy.Arg(), tw.Arg(), p)
-				l.LinearBackwardWeight(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), p)
-			})
-			atol, rtol := gemmTol(p.In)
-			compare(t, "y", ty.floats(), f32(y64), atol, rtol, []int{p.N, p.Out})
-			atol, rtol = gemmTol(p.Out)
-			compare(t, "dx", tdx.floats(), f32(dx64), atol, rtol, []int{p.N, p.In})
-			atol, rtol = gemmTol(p.N)
-			compare(t, "dw", tdw.floats(), f32(dw64), atol, rtol, []int{p.Out, p.In})
-			compare(t, "db", tdb.floats(), f32(db64), atol, rtol, nil)
+			for _, v := range everyVariant(t) {
+				t.Run(v.name, func(t *testing.T) {
+					l := v.lib
+					ty, tdx, tdw, tdb := out(t, d, p.N*p.Out), out(t, d, p.N*p.In), in(t, d, dw0), in(t, d, db0)
+					record(t, d, func(s *gpu.Seq) {
+						l.LinearForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, false)
+						l.LinearBackwardData(s, tdx.Arg(), tdy.Arg(), tw.Arg(), p)
+						l.LinearBackwardWeight(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), p)
+					})
+					atol, rtol := gemmTol(p.In)
+					compare(t, "y", ty.floats(), f32(y64), atol, rtol, []int{p.N, p.Out})
+					atol, rtol = gemmTol(p.Out)
+					compare(t, "dx", tdx.floats(), f32(dx64), atol, rtol, []int{p.N, p.In})
+					atol, rtol = gemmTol(p.N)
+					compare(t, "dw", tdw.floats(), f32(dw64), atol, rtol, []int{p.Out, p.In})
+					compare(t, "db", tdb.floats(), f32(db64), atol, rtol, nil)
+				})
+			}
 			tx.unchanged("x")
 			tw.unchanged("w")
 			tdy.unchanged("dy")

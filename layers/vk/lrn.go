@@ -6,8 +6,22 @@ import (
 )
 
 var (
-	kLRNFwd = register("lrn_fwd", 7, gpu.Write, gpu.Write, gpu.Read)
-	kLRNBwd = register("lrn_bwd", 6, gpu.Write, gpu.Read, gpu.Read, gpu.Read, gpu.Read)
+	kLRNFwd = register("lrn_fwd", lrnFwdPC{})
+	kLRNBwd = register("lrn_bwd", lrnBwdPC{})
+)
+
+// lrnFwdPC and lrnBwdPC mirror lrn_fwd.comp's and lrn_bwd.comp's push constants.
+type (
+	lrnFwdPC struct {
+		Y, Scale, X       gpu.Arg
+		N, C, Plane, Half uint32
+		A, Beta, K        float32
+	}
+	lrnBwdPC struct {
+		DX, DY, X, Y, Scale gpu.Arg
+		N, C, Plane, Half   uint32
+		TwoAB, Beta         float32
+	}
 )
 
 // checkLRN panics unless p is valid and every argument holds a whole [N,C,H,W] tensor.
@@ -29,8 +43,9 @@ func checkLRN(p layers.LRN, names []string, bufs ...gpu.Arg) {
 func (l *Lib) LRNForward(s *gpu.Seq, y, scale, x gpu.Arg, p layers.LRN) {
 	checkLRN(p, []string{"y", "scale", "x"}, y, scale, x)
 	cols := p.N * p.H * p.W
-	l.dispatch1D(s, kLRNFwd, cols, 64, args(y, scale, x),
-		p.N, p.C, p.H*p.W, p.Size/2, float32(p.EffAlpha()), float32(p.Beta), float32(p.K))
+	l.dispatch1D(s, kLRNFwd, cols, 1, lrnFwdPC{Y: y, Scale: scale, X: x,
+		N: u32(p.N), C: u32(p.C), Plane: u32(p.H * p.W), Half: u32(p.Size / 2),
+		A: float32(p.EffAlpha()), Beta: float32(p.Beta), K: float32(p.K)})
 }
 
 // LRNBackward records the gradient of LRNForward, as layers.LRNBackward:
@@ -41,6 +56,7 @@ func (l *Lib) LRNForward(s *gpu.Seq, y, scale, x gpu.Arg, p layers.LRN) {
 func (l *Lib) LRNBackward(s *gpu.Seq, dx, dy, x, y, scale gpu.Arg, p layers.LRN) {
 	checkLRN(p, []string{"dx", "dy", "x", "y", "scale"}, dx, dy, x, y, scale)
 	cols := p.N * p.H * p.W
-	l.dispatch1D(s, kLRNBwd, cols, 64, args(dx, dy, x, y, scale),
-		p.N, p.C, p.H*p.W, p.Size/2, float32(2*p.EffAlpha()*p.Beta), float32(p.Beta))
+	l.dispatch1D(s, kLRNBwd, cols, 1, lrnBwdPC{DX: dx, DY: dy, X: x, Y: y, Scale: scale,
+		N: u32(p.N), C: u32(p.C), Plane: u32(p.H * p.W), Half: u32(p.Size / 2),
+		TwoAB: float32(2 * p.EffAlpha() * p.Beta), Beta: float32(p.Beta)})
 }

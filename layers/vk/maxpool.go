@@ -6,9 +6,15 @@ import (
 )
 
 var (
-	kMaxPoolFwd = register("maxpool_fwd", 8, gpu.Write, gpu.Write, gpu.Read)
-	kMaxPoolBwd = register("maxpool_bwd", 8, gpu.Write, gpu.Read, gpu.Read)
+	kMaxPoolFwd = register("maxpool_fwd", maxPoolPC{})
+	kMaxPoolBwd = register("maxpool_bwd", maxPoolPC{})
 )
+
+// maxPoolPC mirrors the push constants of maxpool_fwd.comp (y, arg, x) and maxpool_bwd.comp (dx, dy, arg).
+type maxPoolPC struct {
+	A, B, C                             gpu.Arg
+	NC, H, W, OH, OW, Size, Stride, Pad uint32
+}
 
 // checkMaxPool panics unless p is valid and x, y and arg hold whole tensors of their shapes.
 func checkMaxPool(p layers.MaxPool, x, y, arg gpu.Arg) {
@@ -20,9 +26,10 @@ func checkMaxPool(p layers.MaxPool, x, y, arg gpu.Arg) {
 	mustFit("maxpool arg", arg, p.N*p.C*p.OutH()*p.OutW())
 }
 
-// maxPoolScalars returns the push constants shared by both maxpool kernels.
-func maxPoolScalars(p layers.MaxPool) []any {
-	return []any{p.N * p.C, p.H, p.W, p.OutH(), p.OutW(), p.Size, p.Stride, p.Pad}
+// maxPoolPush returns the push constants of a maxpool kernel with buffers a, b, c.
+func maxPoolPush(a, b, c gpu.Arg, p layers.MaxPool) maxPoolPC {
+	return maxPoolPC{A: a, B: b, C: c, NC: u32(p.N * p.C), H: u32(p.H), W: u32(p.W), OH: u32(p.OutH()), OW: u32(p.OutW()),
+		Size: u32(p.Size), Stride: u32(p.Stride), Pad: u32(p.Pad)}
 }
 
 // MaxPoolForward records max pooling, as layers.MaxPoolForward: y[n,c,oh,ow] is the max of the
@@ -30,7 +37,7 @@ func maxPoolScalars(p layers.MaxPool) []any {
 // the first. One invocation per output row. y and arg [N,C,OH,OW] are overwritten; x [N,C,H,W].
 func (l *Lib) MaxPoolForward(s *gpu.Seq, y, arg, x gpu.Arg, p layers.MaxPool) {
 	checkMaxPool(p, x, y, arg)
-	l.dispatch1D(s, kMaxPoolFwd, p.N*p.C*p.OutH(), 64, args(y, arg, x), maxPoolScalars(p)...)
+	l.dispatch1D(s, kMaxPoolFwd, p.N*p.C*p.OutH(), 1, maxPoolPush(y, arg, x, p))
 }
 
 // MaxPoolBackward records dx[n,c,i] = Σ_{o with arg[n,c,o] == i} dy[n,c,o], as
@@ -39,5 +46,5 @@ func (l *Lib) MaxPoolForward(s *gpu.Seq, y, arg, x gpu.Arg, p layers.MaxPool) {
 // dx [N,C,H,W] is overwritten; dy and arg [N,C,OH,OW] as written by MaxPoolForward.
 func (l *Lib) MaxPoolBackward(s *gpu.Seq, dx, dy, arg gpu.Arg, p layers.MaxPool) {
 	checkMaxPool(p, dx, dy, arg)
-	l.dispatch1D(s, kMaxPoolBwd, p.N*p.C*p.H, 64, args(dx, dy, arg), maxPoolScalars(p)...)
+	l.dispatch1D(s, kMaxPoolBwd, p.N*p.C*p.H, 1, maxPoolPush(dx, dy, arg, p))
 }

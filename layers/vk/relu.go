@@ -4,16 +4,25 @@ import (
 	"fmt"
 
 	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/shaders"
 )
 
-// elemPerGroup is how many elements one workgroup of the elementwise kernels (relu, dropout, sgd)
-// handles: 64 invocations × 32 elements each (PER in their shaders), strided by 64 so that
-// neighbouring invocations touch neighbouring words.
-const elemPerGroup = 64 * 32
-
+// The elementwise kernels (relu, dropout, sgd) handle shaders.ElemPerLane elements per invocation.
 var (
-	kReluFwd = register("relu_fwd", 1, gpu.Write, gpu.Read)
-	kReluBwd = register("relu_bwd", 1, gpu.Write, gpu.Read, gpu.Read)
+	kReluFwd = register("relu_fwd", reluFwdPC{})
+	kReluBwd = register("relu_bwd", reluBwdPC{})
+)
+
+// reluFwdPC and reluBwdPC mirror relu_fwd.comp's and relu_bwd.comp's push constants.
+type (
+	reluFwdPC struct {
+		Y, X gpu.Arg
+		N    uint32
+	}
+	reluBwdPC struct {
+		DX, DY, Y gpu.Arg
+		N         uint32
+	}
 )
 
 // mustCount panics unless the element count n of function fn is non-negative (a programmer error).
@@ -29,7 +38,7 @@ func (l *Lib) ReLUForward(s *gpu.Seq, y, x gpu.Arg, n int) {
 	mustCount("ReLUForward", n)
 	mustFit("relu y", y, n)
 	mustFit("relu x", x, n)
-	l.dispatch1D(s, kReluFwd, n, elemPerGroup, args(y, x), n)
+	l.dispatch1D(s, kReluFwd, n, shaders.ElemPerLane, reluFwdPC{Y: y, X: x, N: u32(n)})
 }
 
 // ReLUBackward records dx[i] = y[i] > 0 ? dy[i] : 0 for i < n from the forward output y, as
@@ -39,5 +48,5 @@ func (l *Lib) ReLUBackward(s *gpu.Seq, dx, dy, y gpu.Arg, n int) {
 	mustFit("relu dx", dx, n)
 	mustFit("relu dy", dy, n)
 	mustFit("relu y", y, n)
-	l.dispatch1D(s, kReluBwd, n, elemPerGroup, args(dx, dy, y), n)
+	l.dispatch1D(s, kReluBwd, n, shaders.ElemPerLane, reluBwdPC{DX: dx, DY: dy, Y: y, N: u32(n)})
 }

@@ -1,8 +1,17 @@
 package vk
 
-import "github.com/alexnet-vk/alexnet/gpu"
+import (
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/shaders"
+)
 
-var kSGD = register("sgd_update", 2, gpu.ReadWrite, gpu.ReadWrite, gpu.Read, gpu.Read)
+var kSGD = register("sgd_update", sgdPC{})
+
+// sgdPC mirrors sgd_update.comp's push constants.
+type sgdPC struct {
+	W, V, G, Hyper gpu.Arg
+	N, Decay       uint32
+}
 
 // SGDHyperFloats is the length of the hyper-parameter buffer SGD reads: {lr, mu, wd} as float32.
 const SGDHyperFloats = 3
@@ -20,5 +29,5 @@ func (l *Lib) SGD(s *gpu.Seq, w, v, g, hyper gpu.Arg, n int, decay bool) {
 	mustFit("sgd v", v, n)
 	mustFit("sgd g", g, n)
 	mustFit("sgd hyper", hyper, SGDHyperFloats)
-	l.dispatch1D(s, kSGD, n, elemPerGroup, args(w, v, g, hyper), n, decay)
+	l.dispatch1D(s, kSGD, n, shaders.ElemPerLane, sgdPC{W: w, V: v, G: g, Hyper: hyper, N: u32(n), Decay: b32(decay)})
 }

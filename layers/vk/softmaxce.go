@@ -7,8 +7,21 @@ import (
 )
 
 var (
-	kSoftmaxCE       = register("softmaxce_loss", 3, gpu.Write, gpu.Write, gpu.Write, gpu.Read, gpu.Read)
-	kSoftmaxCEReduce = register("softmaxce_reduce", 1, gpu.Write, gpu.Read, gpu.Read)
+	kSoftmaxCE       = register("softmaxce_loss", softmaxCEPC{})
+	kSoftmaxCEReduce = register("softmaxce_reduce", softmaxCEReducePC{})
+)
+
+// softmaxCEPC and softmaxCEReducePC mirror softmaxce_loss.comp's and softmaxce_reduce.comp's push constants.
+type (
+	softmaxCEPC struct {
+		DZ, Loss, Hits, Z, Labels gpu.Arg
+		N, K                      uint32
+		GradScale                 float32
+	}
+	softmaxCEReducePC struct {
+		Stats, Loss, Hits gpu.Arg
+		N                 uint32
+	}
 )
 
 // Layout of the statistics SoftmaxCEReduce writes: three float32 words.
@@ -36,7 +49,7 @@ func (l *Lib) SoftmaxCE(s *gpu.Seq, dz, loss, hits, z, labels gpu.Arg, n, k int,
 	mustFit("softmaxce hits", hits, 2*n)
 	mustFit("softmaxce z", z, n*k)
 	mustFit("softmaxce labels", labels, n)
-	s.Dispatch(l.kernel(kSoftmaxCE), l.Dev.Fold(n), args(dz, loss, hits, z, labels), n, k, gradScale)
+	s.Dispatch(l.kernel(kSoftmaxCE), l.Dev.Fold(n), softmaxCEPC{DZ: dz, Loss: loss, Hits: hits, Z: z, Labels: labels, N: u32(n), K: u32(k), GradScale: gradScale})
 }
 
 // SoftmaxCEReduce records stats = {Σ loss, Σ top-1 hits, Σ top-5 hits} (float32, indexed by
@@ -49,5 +62,5 @@ func (l *Lib) SoftmaxCEReduce(s *gpu.Seq, stats, loss, hits gpu.Arg, n int) {
 	mustFit("softmaxce stats", stats, StatFloats)
 	mustFit("softmaxce loss", loss, n)
 	mustFit("softmaxce hits", hits, 2*n)
-	s.Dispatch(l.kernel(kSoftmaxCEReduce), gpu.Grid{X: 1, Y: 1, Z: 1}, args(stats, loss, hits), n)
+	s.Dispatch(l.kernel(kSoftmaxCEReduce), gpu.Grid{X: 1, Y: 1, Z: 1}, softmaxCEReducePC{Stats: stats, Loss: loss, Hits: hits, N: u32(n)})
 }

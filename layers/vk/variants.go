@@ -1,0 +1,213 @@
+package vk
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/shaders"
+)
+
+// Product is a family of product kernels that comes in several variants.
+type Product string
+
+const (
+	// ProductGemm is the strided batched gemm (gemm, gemm_narrow): linear forward and backward,
+	// conv2d backward-filter, and conv2d's im2col + gemm paths.
+	ProductGemm Product = "gemm"
+	// ProductConv is the implicit-gemm convolution (conv2d_fwd, conv2d_fwd_narrow): conv2d forward
+	// and stride-1 backward-data.
+	ProductConv Product = "conv2d_fwd"
+)
+
+// products lists the products in the order Choose reports them.
+var products = []Product{ProductGemm, ProductConv}
+
+// Variant is one implementation of every product kernel: a wide and a narrow kernel per product
+// (narrow for products with at most NarrowCols columns) over a tile of Rows rows × Cols columns per
+// workgroup. Adding a variant is adding its shaders and one entry to variants.
+type Variant struct {
+	Name string
+	Doc  string // what it is and where it fits, one line
+	// Kernels holds the wide and the narrow kernel of each product.
+	Kernels                map[Product][2]string
+	Rows, Cols, NarrowCols int
+	// Prefer, when set, can turn the automatic choice away from a variant the device runs (say,
+	// a GPU-shaped tile on a CPU device), by device properties only: it returns why, or "".
+	Prefer func(gpu.Info) string
+}
+
+func (v *Variant) kernelsOf(p Product) []string { k := v.Kernels[p]; return k[:] }
+
+func (v *Variant) kernels() []string {
+	var ks []string
+	for _, p := range products {
+		ks = append(ks, v.kernelsOf(p)...)
+	}
+	return ks
+}
+
+// The tile geometry every current variant shares (shaders/contract.go).
+const (
+	tileRows       = shaders.TileRows
+	tileCols       = shaders.TileLanes * shaders.TileWideCols
+	tileNarrowCols = shaders.TileLanes
+)
+
+// tileKernel declares a kernel of the subgroup tile (shaders/tile.glsl): lanes 0..7 of every
+// subgroup load rows of A that subgroupBroadcast shares with the whole subgroup, so subgroups
+// must have at least TileShareLanes lanes, all of them active (full subgroups).
+func tileKernel(name string, push any) string {
+	return registerDef(kdef{name: name, push: push, minSubgroup: shaders.TileShareLanes, fullSubgroups: true})
+}
+
+// variants lists the product kernels' variants in the order the automatic choice tries them.
+var variants = []*Variant{
+	{
+		Name: "tile", Doc: "register tile, A's rows shared by subgroupBroadcast (fastest on CPU devices)",
+		Kernels: map[Product][2]string{
+			ProductGemm: {tileKernel("gemm", gemmPC{}), tileKernel("gemm_narrow", gemmPC{})},
+			ProductConv: {tileKernel("conv2d_fwd", convPC{}), tileKernel("conv2d_fwd_narrow", convPC{})},
+		},
+		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols,
+	},
+	{
+		Name: "portable", Doc: "register tile, A's rows shared through workgroup memory (no subgroup operations: any device)",
+		Kernels: map[Product][2]string{
+			ProductGemm: {register("gemm_portable", gemmPC{}), register("gemm_narrow_portable", gemmPC{})},
+			ProductConv: {register("conv2d_fwd_portable", convPC{}), register("conv2d_fwd_narrow_portable", convPC{})},
+		},
+		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols,
+	},
+}
+
+// VariantNames returns the values --kernels takes: auto, then every variant's name.
+func VariantNames() []string {
+	names := []string{"auto"}
+	for _, v := range variants {
+		names = append(names, v.Name)
+	}
+	return names
+}
+
+// ProductChoice is the variant chosen for one product, and why.
+type ProductChoice struct {
+	Product Product
+	Variant *Variant
+	Why     string   // why this variant: forced, or what it needs that the device has
+	Skipped []string // the variants tried first and why each was passed over
+}
+
+// Choice is the variant of every product on one device.
+type Choice struct {
+	Device   string
+	Kernels  string // what was asked: "auto" or a variant's name
+	Products []ProductChoice
+}
+
+// Of returns the variant chosen for p.
+func (c Choice) Of(p Product) *Variant {
+	for _, pc := range c.Products {
+		if pc.Product == p {
+			return pc.Variant
+		}
+	}
+	panic(fmt.Sprintf("vk: no variant chosen for %s", p))
+}
+
+// Choose picks each product's variant for a device with properties info: with kernels "auto" or
+// "", the first variant (in the order of variants) whose kernels the device can run and that
+// does not Prefer otherwise; with a variant's name, that variant, or an error naming the device,
+// the limit and the kernel when the device cannot run it. By device properties only, never by
+// vendor or driver name.
+func Choose(info gpu.Info, kernels string) (Choice, error) {
+	if kernels == "" {
+		kernels = "auto"
+	}
+	ch := Choice{Device: info.Name, Kernels: kernels}
+	var forced *Variant
+	if kernels != "auto" {
+		for _, v := range variants {
+			if v.Name == kernels {
+				forced = v
+			}
+		}
+		if forced == nil {
+			return ch, fmt.Errorf("vk: --kernels/ALEXNET_KERNELS %q: no such kernel variant (want one of %s)", kernels, strings.Join(VariantNames(), ", "))
+		}
+	}
+	for _, p := range products {
+		pc := ProductChoice{Product: p}
+		for _, v := range variants {
+			if forced != nil && v != forced {
+				continue
+			}
+			needs, err := v.check(info, p)
+			if err != nil {
+				if forced != nil {
+					return ch, fmt.Errorf("vk: kernel variant %q was forced (--kernels or ALEXNET_KERNELS) but %v; try --kernels auto", v.Name, err)
+				}
+				pc.Skipped = append(pc.Skipped, fmt.Sprintf("%s: %v", v.Name, err))
+				continue
+			}
+			if forced != nil {
+				pc.Variant, pc.Why = v, "forced by --kernels/ALEXNET_KERNELS; needs "+needs
+				break
+			}
+			if v.Prefer != nil {
+				if why := v.Prefer(info); why != "" {
+					pc.Skipped = append(pc.Skipped, fmt.Sprintf("%s: %s", v.Name, why))
+					continue
+				}
+			}
+			pc.Variant, pc.Why = v, "the first variant this device runs; needs "+needs
+			break
+		}
+		if pc.Variant == nil {
+			return ch, fmt.Errorf("vk: no variant of the %s kernels runs on device %q: %s", p, info.Name, strings.Join(pc.Skipped, "; "))
+		}
+		ch.Products = append(ch.Products, pc)
+	}
+	return ch, nil
+}
+
+// check returns a summary of what v's kernels for p need, or an error naming the first kernel
+// the device cannot run and why.
+func (v *Variant) check(info gpu.Info, p Product) (string, error) {
+	var sum gpu.Needs
+	for _, name := range v.kernelsOf(p) {
+		n, err := registry[name].needs()
+		if err != nil {
+			return "", err // a kernel that disagrees with its shader: a build error of this repository
+		}
+		if err := info.Check(n); err != nil {
+			return "", fmt.Errorf("kernel %q cannot run on %v", name, err)
+		}
+		sum.SharedBytes = max(sum.SharedBytes, n.SharedBytes)
+		sum.SubgroupOps |= n.SubgroupOps
+		sum.MinSubgroup = max(sum.MinSubgroup, n.MinSubgroup)
+		sum.FullSubgroups = sum.FullSubgroups || n.FullSubgroups
+		sum.LocalSize = n.LocalSize
+	}
+	return describeNeeds(sum, info), nil
+}
+
+// describeNeeds says what a variant needs and what the device offers against it.
+func describeNeeds(n gpu.Needs, info gpu.Info) string {
+	parts := []string{fmt.Sprintf("workgroups of %d", n.LocalSize[0]*n.LocalSize[1]*n.LocalSize[2])}
+	if n.SharedBytes > 0 {
+		parts = append(parts, fmt.Sprintf("%d B shared memory (device: %d)", n.SharedBytes, info.MaxSharedMemory))
+	}
+	if n.SubgroupOps == 0 {
+		parts = append(parts, "no subgroup operations")
+	} else {
+		parts = append(parts, "subgroup operations "+gpu.SubgroupOpNames(n.SubgroupOps))
+	}
+	if n.MinSubgroup > 0 {
+		parts = append(parts, fmt.Sprintf("subgroups of at least %d (device: %d)", n.MinSubgroup, info.SubgroupSize))
+	}
+	if n.FullSubgroups {
+		parts = append(parts, "full subgroups (device: computeFullSubgroups)")
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,37 @@
+// contract.glsl: GENERATED from contract.go by `go generate ./shaders` (or `make shaders`);
+// do not edit. The constants Go code and the kernels agree on, defined once in contract.go.
+#ifndef CONTRACT_GLSL
+#define CONTRACT_GLSL
+
+// Workgroup shapes. The Go side reads a kernel's workgroup size from its SPIR-V (gpu.Module), so
+// a dispatch's grid always matches the kernel it launches; these are the values kernels declare.
+// LocalSize is the workgroup width of the one-dimensional kernels (elementwise, per row, per
+// column, reductions): a power of two, for their shared-memory reduction trees.
+#define LOCAL_SIZE 64
+// ElemPerLane is how many elements one invocation of an elementwise kernel (relu, dropout,
+// sgd) handles, LocalSize apart so that neighbouring invocations touch neighbouring words.
+#define ELEM_PER_LANE 32
+// ReducePerLane is how many outputs one invocation of gemm_reduce sums.
+#define REDUCE_PER_LANE 4
+// TileLanes is the workgroup width of the product kernels (gemm, conv2d_fwd and variants).
+#define TILE_LANES 64
+// TileRows is the rows of C one workgroup of a product kernel computes.
+#define TILE_ROWS 16
+// TileWideCols is the columns of C per invocation of the wide product kernels (the narrow
+// ones, for products with at most TileLanes columns, have 1).
+#define TILE_WIDE_COLS 8
+// TileShareLanes is how many lanes of a subgroup load rows of A that the subgroup tile
+// (tile.glsl) shares by subgroupBroadcast: its kernels need subgroups at least this large.
+#define TILE_SHARE_LANES 8
+// PortableSteps is how many k steps of A's TileRows rows the portable product kernels
+// (tile_portable.glsl) stage in shared memory between two barriers.
+#define PORTABLE_STEPS 16
+
+// Epilogue flags of the product kernels (the flags member of gemm's and conv2d_fwd's push constants).
+#define FLAG_ACCUMULATE 1u // add C's previous value
+#define FLAG_ROW_BIAS 2u // add bias[z·sbiasz + m]
+#define FLAG_COL_BIAS 4u // add bias[z·sbiasz + n]
+#define FLAG_BIAS 6u // the bias mode's bits
+#define FLAG_RELU 8u // then max(v, 0)
+
+#endif

@@ -1,0 +1,43 @@
+package shaders
+
+//go:generate go test -run TestContractHeader -update
+
+// The kernel contract: the constants Go code and GLSL kernels must agree on, defined once, here.
+// contract.glsl, which kernels include, is generated from this file (`go generate ./shaders` or
+// `make shaders`; a test fails when it is stale): an untyped constant becomes an int #define, a
+// uint32 one a uint (suffix u), named in upper snake case (LocalSize: LOCAL_SIZE).
+
+// Workgroup shapes. The Go side reads a kernel's workgroup size from its SPIR-V (gpu.Module), so
+// a dispatch's grid always matches the kernel it launches; these are the values kernels declare.
+const (
+	// LocalSize is the workgroup width of the one-dimensional kernels (elementwise, per row, per
+	// column, reductions): a power of two, for their shared-memory reduction trees.
+	LocalSize = 64
+	// ElemPerLane is how many elements one invocation of an elementwise kernel (relu, dropout,
+	// sgd) handles, LocalSize apart so that neighbouring invocations touch neighbouring words.
+	ElemPerLane = 32
+	// ReducePerLane is how many outputs one invocation of gemm_reduce sums.
+	ReducePerLane = 4
+	// TileLanes is the workgroup width of the product kernels (gemm, conv2d_fwd and variants).
+	TileLanes = 64
+	// TileRows is the rows of C one workgroup of a product kernel computes.
+	TileRows = 16
+	// TileWideCols is the columns of C per invocation of the wide product kernels (the narrow
+	// ones, for products with at most TileLanes columns, have 1).
+	TileWideCols = 8
+	// TileShareLanes is how many lanes of a subgroup load rows of A that the subgroup tile
+	// (tile.glsl) shares by subgroupBroadcast: its kernels need subgroups at least this large.
+	TileShareLanes = 8
+	// PortableSteps is how many k steps of A's TileRows rows the portable product kernels
+	// (tile_portable.glsl) stage in shared memory between two barriers.
+	PortableSteps = 16
+)
+
+// Epilogue flags of the product kernels (the flags member of gemm's and conv2d_fwd's push constants).
+const (
+	FlagAccumulate uint32 = 1                         // add C's previous value
+	FlagRowBias    uint32 = 2                         // add bias[z·sbiasz + m]
+	FlagColBias    uint32 = 4                         // add bias[z·sbiasz + n]
+	FlagBias              = FlagRowBias | FlagColBias // the bias mode's bits
+	FlagRelu       uint32 = 8                         // then max(v, 0)
+)
