@@ -1,4 +1,5 @@
-// Command devices lists the Vulkan devices and the limits that matter for training.
+// Command devices lists the Vulkan devices, the limits that matter for training, and which variant
+// of each product kernel the kernel library picks on each device, and why.
 package main
 
 import (
@@ -6,6 +7,7 @@ import (
 	"os"
 
 	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers/vk"
 	"github.com/spf13/pflag"
 )
 
@@ -13,7 +15,7 @@ func main() {
 	var opt gpu.Options
 	fs := pflag.NewFlagSet("devices", pflag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: devices [--device SEL]\n\nLists Vulkan devices; with --device, opens that one and prints its limits.\n\nExamples:\n  devices\n  devices --device 0\n  devices --device llvmpipe\n\nFlags:\n")
+		fmt.Fprintf(os.Stderr, "Usage: devices [--device SEL] [--kernels VARIANT]\n\nLists Vulkan devices and the kernel variant each product uses on each; then opens the\nselected device and prints its limits.\n\nExamples:\n  devices\n  devices --device 0\n  devices --device llvmpipe --kernels portable\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	opt.RegisterFlags(fs)
@@ -30,6 +32,7 @@ func main() {
 	}
 	for _, in := range infos {
 		fmt.Printf("%d: %s\n", in.Index, in)
+		printChoice(in, opt.Kernels)
 	}
 	d, err := gpu.Open(opt)
 	if err != nil {
@@ -44,7 +47,30 @@ func main() {
 		gpu.Bytes(in.MaxBufferSize), gpu.Bytes(in.MaxMemoryAllocationSize), gpu.Bytes(in.MaxStorageBufferRange))
 	fmt.Printf("  workgroups              count %v, size %v, invocations %d, shared %s\n",
 		in.MaxWorkgroupCount, in.MaxWorkgroupSize, in.MaxWorkgroupInvocations, gpu.Bytes(int64(in.MaxSharedMemory)))
-	fmt.Printf("  subgroup size           %d\n", in.SubgroupSize)
+	fmt.Printf("  subgroups               size %d (range %d..%d), operations %s, full subgroups %v\n",
+		in.SubgroupSize, in.MinSubgroupSize, in.MaxSubgroupSize, gpu.SubgroupOpNames(in.SubgroupOps), in.FullSubgroups)
 	fmt.Printf("  push constants          %d bytes\n", in.MaxPushConstantsSize)
 	fmt.Printf("  timestamps              %v ns/tick\n", in.TimestampPeriodNs)
+	lib, err := vk.New(d)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	lib.Free()
+	fmt.Printf("  kernels                 all compiled (--kernels %s)\n", opt.Kernels)
+}
+
+// printChoice prints the variant each product kernel uses on a device, and why.
+func printChoice(in gpu.Info, kernels string) {
+	ch, err := vk.Choose(in, kernels)
+	if err != nil {
+		fmt.Printf("   kernels: %v\n", err)
+		return
+	}
+	for _, pc := range ch.Products {
+		fmt.Printf("   %-10s %-8s %s\n", pc.Product, pc.Variant.Name, pc.Why)
+		for _, s := range pc.Skipped {
+			fmt.Printf("   %-10s %-8s not chosen: %s\n", "", "", s)
+		}
+	}
 }
