@@ -93,6 +93,17 @@ func newLib(d *gpu.Device, info gpu.Info, kernels string) (*Lib, error) {
 // kernelNames returns the kernels the Lib compiles: every registered kernel that belongs to no
 // product variant, and the kernels of the chosen variants.
 func (l *Lib) kernelNames() []string {
+	names := commonKernels()
+	for _, p := range l.Choice.Products {
+		names = append(names, p.Variant.kernelsOf(p.Product)...)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// commonKernels returns the registered kernels that belong to no variant, sorted: every device
+// must run them all.
+func commonKernels() []string {
 	inVariant := map[string]bool{}
 	for _, v := range variants {
 		for _, n := range v.kernels() {
@@ -104,9 +115,6 @@ func (l *Lib) kernelNames() []string {
 		if !inVariant[n] {
 			names = append(names, n)
 		}
-	}
-	for _, p := range l.Choice.Products {
-		names = append(names, p.Variant.kernelsOf(p.Product)...)
 	}
 	sort.Strings(names)
 	return names

@@ -136,6 +136,9 @@ func Choose(info gpu.Info, kernels string) (Choice, error) {
 			return ch, fmt.Errorf("vk: --kernels/ALEXNET_KERNELS %q: no such kernel variant (want one of %s)", kernels, strings.Join(VariantNames(), ", "))
 		}
 	}
+	if err := checkCommon(info); err != nil {
+		return ch, err
+	}
 	for _, p := range products {
 		pc := ProductChoice{Product: p}
 		for _, v := range variants {
@@ -169,6 +172,22 @@ func Choose(info gpu.Info, kernels string) (Choice, error) {
 		ch.Products = append(ch.Products, pc)
 	}
 	return ch, nil
+}
+
+// checkCommon returns an error naming the first kernel outside the variants (relu, pooling, ...:
+// every device must run them all) that a device with properties info cannot run.
+func checkCommon(info gpu.Info) error {
+	names := commonKernels()
+	for _, n := range names {
+		needs, err := registry[n].needs()
+		if err != nil {
+			return err
+		}
+		if err := info.Check(needs); err != nil {
+			return fmt.Errorf("vk: kernel %q cannot run on %v", n, err)
+		}
+	}
+	return nil
 }
 
 // check returns a summary of what v's kernels for p need, or an error naming the first kernel

@@ -107,10 +107,12 @@ func TestChooseByProperties(t *testing.T) {
 	}{
 		{"tile forced on SwiftShader", "tile", `kernel variant "tile" was forced (--kernels or ALEXNET_KERNELS) but kernel "gemm" cannot run on device "SwiftShader Device (Subzero)": subgroup size 4, the kernel needs at least 8`, swiftshaderLike()},
 		{"unknown variant", "fast", `"fast": no such kernel variant (want one of auto, tile, portable`, lavapipeLike()},
-		{"no variant fits", "auto", `no variant of the gemm kernels runs on device "tiny": tile: kernel "gemm" cannot run on device "tiny": maxComputeWorkGroupInvocations is 32, the kernel's workgroup has 64`,
-			mod(func(i *gpu.Info) { i.Name, i.MaxWorkgroupInvocations = "tiny", 32 })},
-		{"portable's shared memory", "portable", `kernel "gemm_portable" cannot run on device "small": maxComputeSharedMemorySize is 512 bytes, the kernel declares 1024`,
-			mod(func(i *gpu.Info) { i.Name, i.MaxSharedMemory = "small", 512 })},
+		{"no variant fits", "auto", `no variant of the gemm kernels runs on device "tiny": tile: kernel "gemm" cannot run on device "tiny": subgroup size 4, the kernel needs at least 8; portable: kernel "gemm_portable" cannot run on device "tiny": maxComputeSharedMemorySize is 800 bytes, the kernel declares 1024`,
+			mod(func(i *gpu.Info) { i.Name, i.SubgroupSize, i.MaxSharedMemory = "tiny", 4, 800 })},
+		{"a layer kernel does not fit", "auto", `kernel "avgpool_bwd" cannot run on device "narrow": maxComputeWorkGroupInvocations is 32, the kernel's workgroup has 64`,
+			mod(func(i *gpu.Info) { i.Name, i.MaxWorkgroupInvocations = "narrow", 32 })},
+		{"portable's shared memory", "portable", `kernel "gemm_portable" cannot run on device "small": maxComputeSharedMemorySize is 1000 bytes, the kernel declares 1024`,
+			mod(func(i *gpu.Info) { i.Name, i.MaxSharedMemory = "small", 1000 })},
 	}
 	for _, c := range errCases {
 		if _, err := Choose(c.info, c.kernels); err == nil || !strings.Contains(err.Error(), c.want) {
