@@ -25,6 +25,9 @@ func main() {
 		}
 		os.Exit(2)
 	}
+	// Open first: it applies --vector-width, which lavapipe reads once per process, so the list
+	// shows the devices as this run will use them.
+	d, openErr := gpu.Open(opt)
 	infos, err := gpu.List()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -34,9 +37,8 @@ func main() {
 		fmt.Printf("%d: %s\n", in.Index, in)
 		printChoice(in, opt.Kernels)
 	}
-	d, err := gpu.Open(opt)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	if openErr != nil {
+		fmt.Fprintln(os.Stderr, openErr)
 		os.Exit(1)
 	}
 	defer d.Close()
@@ -68,9 +70,10 @@ func printChoice(in gpu.Info, kernels string) {
 		return
 	}
 	for _, pc := range ch.Products {
-		fmt.Printf("   %-10s %-8s %s\n", pc.Product, pc.Variant.Name, pc.Why)
+		fmt.Printf("   %s kernels (%s): %s\n", pc.Product, pc.Product.Uses(), pc.Variant.Name)
+		fmt.Printf("      why: %s\n", pc.Why)
 		for _, s := range pc.Skipped {
-			fmt.Printf("   %-10s %-8s not chosen: %s\n", "", "", s)
+			fmt.Printf("      passed over: %s\n", s)
 		}
 	}
 }

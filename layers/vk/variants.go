@@ -23,6 +23,17 @@ const (
 // products lists the products in the order Choose reports them.
 var products = []Product{ProductGemm, ProductConv}
 
+// Uses says which layer passes run on the product's kernels.
+func (p Product) Uses() string {
+	switch p {
+	case ProductGemm:
+		return "linear fwd/bwd, conv backward-filter, conv im2col paths"
+	case ProductConv:
+		return "conv forward, conv backward-data (stride 1)"
+	}
+	return ""
+}
+
 // Variant is one implementation of every product kernel: a wide and a narrow kernel per product
 // (narrow for products with at most NarrowCols columns) over a tile of Rows rows × Cols columns per
 // workgroup. Adding a variant is adding its shaders and one entry to variants.
