@@ -70,7 +70,7 @@ func printChoice(in gpu.Info, kernels string) {
 		return
 	}
 	for _, pc := range ch.Products {
-		fmt.Printf("   %s kernels (%s): %s\n", pc.Product, pc.Product.Uses(), pc.Variant.Name)
+		fmt.Printf("   %s kernels (%s): %s, %s\n", pc.Product, pc.Product.Uses(), pc.Variant.Name, pc.Variant.Doc)
 		fmt.Printf("      why: %s\n", pc.Why)
 		for _, s := range pc.Skipped {
 			fmt.Printf("      passed over: %s\n", s)
