@@ -216,16 +216,21 @@ func (l *Loader) readSample(i int, sc *loaderScratch) (int, error) {
 	return 0, fmt.Errorf("data: %s: none of the %d images of the %s split can be read", l.split.ds.Path, n, l.split.Name)
 }
 
-// augment writes sample i's crops into out: one random crop (training) or the centre / ten crops.
-// The random draws are, in this order: crop row, crop column, flip, then one α per native channel,
-// all from the stream of (Seed, epoch, i), so switching one option off leaves the others unchanged.
+// augment writes sample i's crops into out: one random crop (training; the centre one with
+// CentreCrop) or the centre / ten crops. The random draws are, in this order: crop row, crop column,
+// flip, then one α per native channel, all from the stream of (Seed, epoch, i), so switching one
+// option off leaves the others unchanged.
 func (l *Loader) augment(out []float32, img []byte, epoch, i, crops int) {
 	p := l.pipe
 	ph, pw := p.h+2*p.pad, p.w+2*p.pad
 	size := p.co * p.crop * p.crop
+	cy, cx := (ph-p.crop)/2, (pw-p.crop)/2
 	if l.cfg.Train {
 		r := newRNG(l.cfg.Seed, streamAugment, uint64(epoch), uint64(i))
 		oy, ox := r.intn(ph-p.crop+1), r.intn(pw-p.crop+1)
+		if l.cfg.CentreCrop {
+			oy, ox = cy, cx
+		}
 		flip := r.bool() && l.cfg.Flip
 		var alpha [3]float64
 		for k := 0; k < p.cn; k++ {
@@ -234,7 +239,6 @@ func (l *Loader) augment(out []float32, img []byte, epoch, i, crops int) {
 		p.render(out[:size], img, oy, ox, flip, p.noise(alpha[:p.cn]))
 		return
 	}
-	cy, cx := (ph-p.crop)/2, (pw-p.crop)/2
 	if crops == 1 {
 		p.render(out[:size], img, cy, cx, false, [3]float32{})
 		return

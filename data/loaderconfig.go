@@ -16,6 +16,7 @@ type LoaderConfig struct {
 	Pad       int // zero border around the (resized) image before cropping: CIFAR's pad-4 random crop
 
 	Train      bool    // shuffle each epoch and take random crops; false: dataset order, eval crops
+	CentreCrop bool    // Train: take the centre crop instead of a random one (no augmentation)
 	Flip       bool    // Train: mirror left-right with probability 1/2
 	ColorNoise float64 // Train: σ of the PCA colour noise's α_i (the paper's 0.1); 0 = off
 	TenCrop    bool    // eval: 10 crops per image (see Batch) instead of the centre crop

@@ -119,7 +119,26 @@ func Get(name string, classes, channels, size int) (Arch, error) {
 func (a Arch) Shapes() ([]Shape, error) {
 	out := make([]Shape, len(a.Layers))
 	s := a.In
+	if s.C < 1 || s.H < 1 || s.W < 1 || s.H > maxInput || s.W > maxInput || s.C > maxWidth {
+		return nil, fmt.Errorf("input %d×%d×%d: need 1 to %d channels and 1 to %d pixels a side", s.C, s.H, s.W, maxWidth, maxInput)
+	}
+	names := map[string]bool{}
 	for i, l := range a.Layers {
+		if err := checkLayer(l, s); err != nil {
+			return nil, err
+		}
+		if l.HasParams() {
+			if names[l.WName] || names[l.BName] {
+				return nil, fmt.Errorf("layer %q: parameter name %q or %q used twice", l.Name, l.WName, l.BName)
+			}
+			names[l.WName], names[l.BName] = true, true
+		}
+		if l.Kind == Conv && int64(l.Out)*int64(s.C/l.Groups)*int64(l.Kernel)*int64(l.Kernel) > maxTensor {
+			return nil, fmt.Errorf("layer %q: %d×%d×%d×%d weights, more than %d", l.Name, l.Out, s.C/l.Groups, l.Kernel, l.Kernel, maxTensor)
+		}
+		if l.Kind == Linear && s.Size() > maxTensor/l.Out {
+			return nil, fmt.Errorf("layer %q: %d×%d weights, more than %d", l.Name, l.Out, s.Size(), maxTensor)
+		}
 		switch l.Kind {
 		case Conv:
 			oh, ow := (s.H+2*l.Pad-l.Kernel)/l.Stride+1, (s.W+2*l.Pad-l.Kernel)/l.Stride+1
@@ -144,10 +163,20 @@ func (a Arch) Shapes() ([]Shape, error) {
 		case Linear:
 			s = Shape{l.Out, 1, 1}
 		}
+		if s.Size() > maxTensor {
+			return nil, fmt.Errorf("layer %q: output %v, more than %d values per image", l.Name, s, maxTensor)
+		}
 		out[i] = s
 	}
 	return out, nil
 }
+
+// Bounds on an architecture's shapes (see also checkLayer): the input side, and the values of one
+// tensor (activations per image, or a layer's weights), 8 GiB of float32.
+const (
+	maxInput  = 1 << 14
+	maxTensor = 1 << 31
+)
 
 // ParamCount returns the number of weights and biases.
 func (a Arch) ParamCount() int {

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/alexnet-vk/alexnet/data"
@@ -22,7 +19,7 @@ type State struct {
 	Classes    int      `json:"classes"`
 	Channels   int      `json:"channels"`
 	InputSize  int      `json:"input_size"`
-	Step       uint32   `json:"step"`  // SGD updates done; keys dropout masks
+	Step       uint64   `json:"step"`  // SGD updates done; keys dropout masks
 	Epoch      int      `json:"epoch"` // epoch of the next batch
 	Batch      int      `json:"batch"` // index of the next batch in that epoch
 	LR         float64  `json:"lr"`
@@ -40,6 +37,24 @@ type State struct {
 	// trained as even after the named architecture's definition changes (absent in checkpoints
 	// written before it was recorded: those load by name).
 	Layers []Layer `json:"layers,omitempty"`
+	// RunID names the run that wrote the checkpoint: pruning touches only its own run's files, and
+	// a run directory holds one run (absent before it was recorded).
+	RunID string `json:"run_id,omitempty"`
+	// Config is the run's configuration, every recorded training flag as its flag spells it (see
+	// flagDefs): --resume restores it (absent before it was recorded).
+	Config map[string]string `json:"config,omitempty"`
+	// Window holds the training statistics summed since the last evaluation, so that a resumed run
+	// writes the same metrics rows as an uninterrupted one.
+	Window *WindowSums `json:"window,omitempty"`
+}
+
+// WindowSums are the training statistics of the steps since the last evaluation.
+type WindowSums struct {
+	Loss float64 `json:"loss_sum"`
+	Top1 int     `json:"top1"`
+	Top5 int     `json:"top5"`
+	N    int     `json:"n"`
+	Busy float64 `json:"busy_s"` // seconds the window's steps took
 }
 
 // RecordedArch returns the architecture a checkpoint recorded (State.Layers with its name, input
@@ -52,6 +67,9 @@ func (st *State) RecordedArch() (a Arch, ok bool, err error) {
 	a = Arch{Name: st.Arch, In: Shape{C: st.Channels, H: st.InputSize, W: st.InputSize}, Classes: st.Classes,
 		Layers: append([]Layer(nil), st.Layers...), Notes: "as recorded in the checkpoint"}
 	if _, err := a.Shapes(); err != nil {
+		return Arch{}, false, fmt.Errorf("the architecture recorded in the checkpoint: %v", err)
+	}
+	if err := consistentWith(a); err != nil {
 		return Arch{}, false, fmt.Errorf("the architecture recorded in the checkpoint: %v", err)
 	}
 	if last := a.Layers[len(a.Layers)-1]; last.Kind != Linear || last.Out != st.Classes {
@@ -155,11 +173,8 @@ func LoadCheckpoint(path string) (*Checkpoint, error) {
 		return nil, err
 	}
 	c := &Checkpoint{Path: path, Tensors: ts, pth: strings.HasSuffix(path, ".pth") || strings.HasSuffix(path, ".pt")}
-	if s, ok := meta["state"]; ok {
-		c.State = &State{}
-		if err := json.Unmarshal([]byte(s), c.State); err != nil {
-			return nil, fmt.Errorf("%s: unreadable training state in its metadata: %v", path, err)
-		}
+	if c.State, err = parseState(path, meta); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -203,41 +218,4 @@ func (c *Checkpoint) Apply(n *Net, momenta bool) error {
 		}
 	}
 	return n.SetWeights(w, v)
-}
-
-// checkpointName is the file of the checkpoint after step updates.
-func checkpointName(dir string, step uint32) string {
-	return filepath.Join(dir, fmt.Sprintf("checkpoint-%08d.safetensors", step))
-}
-
-// Checkpoints lists dir's checkpoints, oldest first.
-func Checkpoints(dir string) []string {
-	m, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*.safetensors"))
-	sort.Strings(m)
-	return m
-}
-
-// pruneCheckpoints keeps the newest keep checkpoints in dir.
-func pruneCheckpoints(dir string, keep int) {
-	all := Checkpoints(dir)
-	for i := 0; i < len(all)-keep; i++ {
-		os.Remove(all[i])
-	}
-}
-
-// ResolveResume turns a --resume value (a checkpoint file, or a run directory meaning its newest
-// checkpoint) into a path.
-func ResolveResume(p string) (string, error) {
-	fi, err := os.Stat(p)
-	if err != nil {
-		return "", fmt.Errorf("--resume %s: %v", p, err)
-	}
-	if !fi.IsDir() {
-		return p, nil
-	}
-	all := Checkpoints(p)
-	if len(all) == 0 {
-		return "", fmt.Errorf("--resume %s: no checkpoint-*.safetensors in that directory", p)
-	}
-	return all[len(all)-1], nil
 }

@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -10,10 +11,12 @@ import (
 	"github.com/alexnet-vk/alexnet/data"
 )
 
-// Config is everything a training run is told (cmd/train's flags).
+// Config is everything a training run is told: the fields of the training flags (see flagDefs),
+// and a few settings for programs that train without flags.
 type Config struct {
-	Data     string // dataset path ("" = Fashion-MNIST from Debian's dataset-fashion-mnist)
-	Format   string // dataset format override ("" = detect)
+	Data     string  // dataset path ("" = Fashion-MNIST from Debian's dataset-fashion-mnist)
+	Format   string  // dataset format override ("" = detect)
+	HoldOut  float64 // fraction of Train held out for evaluation when the data have no test split (0: no evaluation)
 	Arch     string
 	Classes  int // 0 = the dataset's
 	Channels int // 0 = the dataset's
@@ -47,13 +50,17 @@ type Config struct {
 	Workers         int
 	MemoryLimit     int64
 	Quiet           bool // no progress bar
+
+	// Given names the flags set explicitly (RegisterFlags and Override fill it). With Resume, the
+	// configuration recorded in the checkpoint replaces every recorded field not named here.
+	Given map[string]bool
 }
 
 // Defaults returns the configuration of `train` with no flags: alexnet-small on Fashion-MNIST, into
 // a new run directory named after the start time (runs/YYYYMMDD-HHMMSS).
 func Defaults() Config {
 	return Config{Arch: "alexnet-small", Epochs: 2, Batch: 128, LR: 0.01, Momentum: 0.9, WeightDecay: 5e-4,
-		DecayBiases: true, Dropout: -1, Schedule: "paper", Patience: 2, Seed: 1, Keep: 3, LogFormat: "text",
+		DecayBiases: true, Dropout: -1, HoldOut: 0.1, Schedule: "paper", Patience: 2, Seed: 1, Keep: 3, LogFormat: "text",
 		Out: filepath.Join("runs", time.Now().Format("20060102-150405"))}
 }
 
@@ -71,7 +78,7 @@ func parseSchedule(s string) (schedule, error) {
 		sc := schedule{kind: "step"}
 		for _, f := range strings.Split(strings.TrimPrefix(s, "step:"), ",") {
 			e, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-			if err != nil || e <= 0 {
+			if err != nil || !(e > 0) || math.IsInf(e, 0) {
 				return sc, fmt.Errorf("--lr-schedule %q: %q is not an epoch number", s, f)
 			}
 			sc.milestones = append(sc.milestones, e)
@@ -81,32 +88,32 @@ func parseSchedule(s string) (schedule, error) {
 	return schedule{}, fmt.Errorf("--lr-schedule %q: want paper (÷10 when validation error stops improving, at most 3 times), step:E1,E2,… (÷10 at those epochs), linear (falling to 0 over the run) or const", s)
 }
 
-// validate checks the numeric flags.
+// validate checks every flag's value as the command line does, and the flags together.
 func (c Config) validate() error {
-	switch {
-	case c.Batch < 1:
-		return fmt.Errorf("--batch %d: need at least 1", c.Batch)
-	case c.LR <= 0:
-		return fmt.Errorf("--lr %g: need a positive learning rate", c.LR)
-	case c.Momentum < 0 || c.Momentum >= 1:
-		return fmt.Errorf("--momentum %g: need 0 <= momentum < 1", c.Momentum)
-	case c.WeightDecay < 0:
-		return fmt.Errorf("--weight-decay %g: need >= 0", c.WeightDecay)
-	case c.Dropout >= 1:
-		return fmt.Errorf("--dropout %g: need 0 <= p < 1", c.Dropout)
-	case c.Epochs < 0 || c.Steps < 0:
-		return fmt.Errorf("--epochs %d / --steps %d: need >= 0", c.Epochs, c.Steps)
-	case c.Epochs == 0 && c.Steps == 0:
-		return fmt.Errorf("--epochs 0 and --steps 0: nothing to train")
-	case c.LogFormat != "text" && c.LogFormat != "json":
-		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
-	case c.HistoryEvery < 0:
-		return fmt.Errorf("--history-every %d: need 0 (automatic) or a number of steps", c.HistoryEvery)
-	case c.Keep < 1:
-		return fmt.Errorf("--keep %d: need at least 1", c.Keep)
+	if err := c.checkFlags(); err != nil {
+		return err
 	}
-	_, err := parseSchedule(c.Schedule)
-	return err
+	if c.Epochs == 0 && c.Steps == 0 {
+		return fmt.Errorf("--epochs 0 and --steps 0: nothing to train")
+	}
+	return nil
+}
+
+// resolveLimits applies the rule of --steps and --epochs: one given alone turns the other's limit
+// off (so --steps N alone means N updates, whatever the default epochs); given together, the run
+// stops at whichever comes first. It returns a note when it changed a limit.
+func (c *Config) resolveLimits() string {
+	switch {
+	case c.Given["steps"] && !c.Given["epochs"] && c.Epochs != 0:
+		old := c.Epochs
+		c.Epochs = 0
+		return fmt.Sprintf("--epochs %d → 0 (--steps given alone)", old)
+	case c.Given["epochs"] && !c.Given["steps"] && c.Steps != 0:
+		old := c.Steps
+		c.Steps = 0
+		return fmt.Sprintf("--steps %d → 0 (--epochs given alone)", old)
+	}
+	return ""
 }
 
 // inputPlan decides the loader geometry for an architecture and a dataset: the normalisation the
@@ -133,6 +140,7 @@ func inputPlan(c Config, a Arch, ds *data.Dataset) (data.LoaderConfig, error) {
 	if c.Resize > 0 && lc.Norm == data.NormMeanImage {
 		lc.Norm = data.NormChannel // the mean image is at the native size
 	}
+	lc.CentreCrop = c.NoAugment
 	if !c.NoAugment {
 		lc.Flip = true
 		if size == a.In.H {

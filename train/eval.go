@@ -12,7 +12,7 @@ import (
 // Metrics is one row of metrics.csv: the training window since the previous evaluation and the
 // evaluation on the test split.
 type Metrics struct {
-	Step                            uint32
+	Step                            uint64
 	Epoch                           float64 // epochs done, fractional
 	LR                              float64
 	TrainLoss, TrainTop1, TrainTop5 float64 // over the window; accuracies in [0, 1]
@@ -26,7 +26,7 @@ type EvalResult struct {
 	Loss       float64 // mean cross-entropy of the (crop-averaged) softmax
 	Top1, Top5 float64 // accuracies in [0, 1]
 	Images     int
-	Step       uint32 // the net's step when evaluated
+	Step       uint64 // the net's step when evaluated
 	TenCrop    bool
 	// Confusion[i][j] counts the test images of class i whose top-1 prediction is j.
 	Confusion [][]int
@@ -79,6 +79,9 @@ func (r *EvalResult) keepMistake(m Mistake) {
 // Evaluate runs the test split (at most limit images, 0 = all) through the net without dropout,
 // centre crop or — with tenCrop — the softmax averaged over the paper's 10 crops.
 func (t *Trainer) Evaluate(limit int, tenCrop bool) (EvalResult, error) {
+	if t.Data.Test == nil {
+		return EvalResult{}, fmt.Errorf("%s has no test split to evaluate on (see --holdout)", t.Data.Path)
+	}
 	lc := t.loaderCfg
 	lc.Train, lc.TenCrop, lc.KeepLast, lc.Flip, lc.ColorNoise, lc.Pad = false, tenCrop, true, false, 0, 0
 	lc.BatchSize = max(1, t.Net.Micro)
@@ -212,6 +215,9 @@ func TopK(p []float64, k int) []int {
 func (t *Trainer) evaluate(win *window) error {
 	if !t.Net.IsRoot() { // rank 0 evaluates; its learning rate reaches the others with each step
 		return nil
+	}
+	if t.Data.Test == nil {
+		return t.recordTrainOnly(win)
 	}
 	r, err := t.Evaluate(t.Cfg.EvalLimit, t.Cfg.TenCrop)
 	if err != nil {

@@ -184,7 +184,7 @@ func writeCSV(path string, rows [][]string) error {
 
 // savePanel writes img as dir/name, replaced at every snapshot, and keeps a numbered copy as
 // dir/snapshots/<step>/name, so a run's pictures can be followed step by step.
-func savePanel(dir, name string, step uint32, img image.Image) error {
+func savePanel(dir, name string, step uint64, img image.Image) error {
 	if err := viz.SavePNG(filepath.Join(dir, name), img); err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // HistoryRow is one row of a run's per-step log, history.csv: the means over the steps since the
 // previous row (one step, or Config.HistoryEvery).
 type HistoryRow struct {
-	Step      uint32  // the row's last step
+	Step      uint64  // the row's last step
 	Epoch     float64 // epochs done after it, fractional
 	Loss      float64 // mean training cross-entropy over the row's images
 	Top1      float64 // training accuracies over them, in [0, 1]
@@ -57,7 +57,7 @@ type history struct {
 
 // openHistory opens dir/history.csv for appending: afresh, or on resume keeping (and rereading)
 // only the rows up to step, since the steps after it are about to be redone.
-func openHistory(dir string, resuming bool, step uint32, every int, perEpoch float64) (*history, error) {
+func openHistory(dir string, resuming bool, step uint64, every int, perEpoch float64) (*history, error) {
 	path := filepath.Join(dir, "history.csv")
 	h := &history{every: every, perEpoch: perEpoch, lastFlush: time.Now()}
 	if resuming {
@@ -97,7 +97,7 @@ func (h *history) write(r HistoryRow) {
 }
 
 // add counts one step and writes a row when the interval is complete.
-func (h *history) add(step uint32, lr float64, st StepStats, busy time.Duration) {
+func (h *history) add(step uint64, lr float64, st StepStats, busy time.Duration) {
 	h.acc.add(st, busy)
 	if int(step)%h.every == 0 && h.acc.n > 0 {
 		loss, top1, top5, ips := h.acc.means()
@@ -158,7 +158,7 @@ func ReadHistory(path string) ([]HistoryRow, error) {
 		if !ok {
 			break
 		}
-		rows = append(rows, HistoryRow{Step: uint32(v[0]), Epoch: v[1], Loss: v[2], Top1: v[3], Top5: v[4], LR: v[5], ImgPerSec: v[6]})
+		rows = append(rows, HistoryRow{Step: uint64(v[0]), Epoch: v[1], Loss: v[2], Top1: v[3], Top5: v[4], LR: v[5], ImgPerSec: v[6]})
 	}
 	return rows, nil
 }
@@ -198,7 +198,7 @@ func ReadMetrics(path string) ([]Metrics, error) {
 			}
 			return v
 		}
-		m := Metrics{Step: uint32(get("step")), Epoch: get("epoch"), LR: get("lr"),
+		m := Metrics{Step: uint64(get("step")), Epoch: get("epoch"), LR: get("lr"),
 			TrainLoss: get("train_loss"), TrainTop1: get("train_top1"), TrainTop5: get("train_top5"),
 			ValLoss: get("val_loss"), ValTop1: get("val_top1"), ValTop5: get("val_top5"), ImgPerSec: get("img_per_s")}
 		if !bad {

@@ -74,7 +74,7 @@ type Net struct {
 	parallelNet // replicas, MPI ranks or split towers sharing the step (replicas.go, split.go)
 
 	// Step counts SGD updates; it keys the dropout masks, so it is part of a checkpoint.
-	Step uint32
+	Step uint64
 }
 
 // NewNet allocates a on d and records its sequences.

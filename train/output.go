@@ -1,13 +1,10 @@
 package train
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
 )
 
 // output is the run directory: metrics.csv, the per-step log, the filter timeline, the latest
@@ -93,58 +90,3 @@ func (w *window) means() (loss, top1, top5, ips float64) {
 }
 
 func (w *window) reset() { *w = window{} }
-
-// bar is the per-epoch progress display: a progress bar on a terminal, or JSON lines.
-type bar struct {
-	pb    *progressbar.ProgressBar
-	json  bool
-	quiet bool
-	total int
-	steps int
-	start time.Time
-}
-
-func (t *Trainer) newBar(perEpoch, total int) *bar {
-	b := &bar{json: t.Cfg.LogFormat == "json", quiet: t.Cfg.Quiet, total: total, start: time.Now()}
-	b.epoch(t.State.Epoch, perEpoch-t.State.Batch)
-	return b
-}
-
-func (b *bar) epoch(e, steps int) {
-	if b.pb != nil {
-		b.pb.Finish()
-		fmt.Fprintln(os.Stderr)
-	}
-	if b.json || b.quiet {
-		return
-	}
-	b.pb = progressbar.NewOptions(steps, progressbar.OptionSetWriter(os.Stderr),
-		progressbar.OptionSetDescription(fmt.Sprintf("epoch %d/%d", e+1, b.total)),
-		progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionSetWidth(24), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowDescriptionAtLineEnd())
-}
-
-func (b *bar) step(t *Trainer, w *window) {
-	b.steps++
-	loss, top1, _, ips := w.means()
-	if b.json {
-		if b.steps%10 == 1 {
-			js, _ := json.Marshal(map[string]any{"step": t.State.Step, "epoch": t.State.Epoch + 1, "loss": loss,
-				"top1": top1, "img_per_s": ips, "lr": t.State.LR})
-			fmt.Println(string(js))
-		}
-		return
-	}
-	if b.pb != nil {
-		b.pb.Describe(fmt.Sprintf("epoch %d/%d  loss %.3f  acc %.1f%%  %.0f img/s", t.State.Epoch+1, b.total, loss, 100*top1, ips))
-		b.pb.Add(1)
-	}
-}
-
-func (b *bar) finish() {
-	if b.pb != nil {
-		b.pb.Exit() // leave the bar where training stopped
-		fmt.Fprintln(os.Stderr)
-		b.pb = nil
-	}
-}

@@ -44,7 +44,7 @@ func TestRunFiles(t *testing.T) {
 		t.Fatalf("history.csv: %d rows, %v; want 12", len(rows), err)
 	}
 	for i, r := range rows {
-		if r.Step != uint32(i+1) || !(r.Loss > 0) || r.Top1 < 0 || r.Top1 > 1 || r.LR != c.LR || !(r.ImgPerSec > 0) {
+		if r.Step != uint64(i+1) || !(r.Loss > 0) || r.Top1 < 0 || r.Top1 > 1 || r.LR != c.LR || !(r.ImgPerSec > 0) {
 			t.Errorf("history row %d: %+v", i, r)
 		}
 	}

@@ -21,7 +21,7 @@ type Activation struct {
 // Snapshot is what the viewer and the PNG writer show: conv1's filters, the probe's activations at
 // every conv layer, its top-5 predictions, and the curves so far.
 type Snapshot struct {
-	Step       uint32
+	Step       uint64
 	Filters    []float32 // conv1 weights [K, C, R, S]
 	Init       []float32 // conv1 weights at the run's first timeline frame (its initialisation), or nil
 	K, C, R, S int
@@ -40,7 +40,11 @@ func (t *Trainer) probeSample() ([]float32, int, error) {
 		lc := t.loaderCfg
 		lc.Train, lc.TenCrop, lc.KeepLast, lc.Flip, lc.ColorNoise, lc.Pad = false, false, true, false, 0, 0
 		lc.BatchSize, lc.Epochs, lc.Workers = 1, 0, 1
-		l, err := data.NewLoader(t.Data.Test, lc)
+		split := t.Data.Test
+		if split == nil { // no test split: the probe is a training image
+			split = t.Data.Train
+		}
+		l, err := data.NewLoader(split, lc)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -48,7 +52,7 @@ func (t *Trainer) probeSample() ([]float32, int, error) {
 	}
 	b, err := t.probe.Next()
 	if err == io.EOF {
-		return nil, 0, fmt.Errorf("no probe images in the test split of %s", t.Data.Path)
+		return nil, 0, fmt.Errorf("no probe images in %s", t.Data.Path)
 	}
 	if err != nil {
 		return nil, 0, err

@@ -48,7 +48,9 @@ func (n *Net) writeCounters() {
 	ctr := make([]uint32, 2*len(n.Arch.Layers))
 	for i, l := range n.Arch.Layers {
 		if l.Kind == Dropout {
-			ctr[2*i], ctr[2*i+1] = n.layerSeed(i), n.Step
+			// The kernels hash a 32-bit step; past 2³² steps the high word changes the seed, so
+			// masks never repeat (and below it the seed is the layer's own, as before).
+			ctr[2*i], ctr[2*i+1] = n.layerSeed(i)^(uint32(n.Step>>32)*0x9e3779b1), uint32(n.Step)
 		}
 	}
 	copy(n.ctr.Mapped(), unsafe.Slice((*byte)(unsafe.Pointer(&ctr[0])), 8*len(ctr)))

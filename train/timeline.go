@@ -20,7 +20,7 @@ const timelineFile = "conv1-frames.safetensors"
 // the change since initialisation.
 type timeline struct {
 	path       string
-	every      uint32 // steps between frames
+	every      uint64 // steps between frames
 	steps      []int
 	frames     [][]float32
 	k, c, r, s int
@@ -31,7 +31,7 @@ type timeline struct {
 // weights as the first frame when there is none.
 func (t *Trainer) startTimeline(total int) (*timeline, error) {
 	n := t.Net
-	tl := &timeline{path: t.OutPath(timelineFile), every: uint32(max(1, total/timelineFrames)), groups: n.Arch.Layers[firstConv(n.Arch)].Groups}
+	tl := &timeline{path: t.OutPath(timelineFile), every: uint64(max(1, total/timelineFrames)), groups: n.Arch.Layers[firstConv(n.Arch)].Groups}
 	for _, p := range n.Params {
 		if p.Layer == firstConv(n.Arch) && !p.IsBias {
 			tl.k, tl.c, tl.r, tl.s = p.Shape[0], p.Shape[1], p.Shape[2], p.Shape[3]
@@ -56,7 +56,7 @@ func (t *Trainer) startTimeline(total int) (*timeline, error) {
 }
 
 // due reports whether a frame is due at step.
-func (tl *timeline) due(step uint32) bool {
+func (tl *timeline) due(step uint64) bool {
 	return step%tl.every == 0 && (len(tl.steps) == 0 || tl.steps[len(tl.steps)-1] != int(step))
 }
 

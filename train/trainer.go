@@ -47,13 +47,19 @@ type Trainer struct {
 	out       *output
 	last      string // newest checkpoint written
 
-	bar        *bar         // the progress display, cleared before log lines
-	probe      *data.Loader // test images for snapshots
-	probeX     []float32
-	probeLabel int
+	bar         *bar         // the progress display, cleared before log lines
+	win         *window      // training statistics since the last evaluation
+	notes       []string     // what NewTrainer decided, logged when Run starts
+	resumedFrom string       // the checkpoint this run resumed from ("" for a fresh run)
+	legacy      bool         // resumed from a checkpoint without a run id
+	lock        *os.File     // holds the run directory's lock while running
+	probe       *data.Loader // test images for snapshots
+	probeX      []float32
+	probeLabel  int
 }
 
-// NewTrainer opens the dataset, builds the architecture and the net on d, and restores --resume or
+// NewTrainer opens the dataset, builds the architecture and the net on d, and restores --resume (the
+// checkpoint's weights, state and recorded configuration, with c.Given's flags overriding it) or
 // --init.
 func NewTrainer(d *gpu.Device, lib *vk.Lib, c Config) (*Trainer, error) {
 	return NewTrainerOn(Placement{Devices: []*gpu.Device{d}, Libs: []*vk.Lib{lib}}, c)
@@ -66,33 +72,33 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 		return nil, fmt.Errorf("train: no device")
 	}
 	lib := p.Libs[0]
+	var resume *Checkpoint
+	var notes []string
+	if c.Resume != "" {
+		ck, warns, err := findResume(c.Resume)
+		if err != nil {
+			return nil, err
+		}
+		notes = warns
+		var more []string
+		if c, more, err = restoreConfig(c, ck); err != nil {
+			return nil, err
+		}
+		notes, resume = append(notes, more...), ck
+	} else {
+		c.resolveLimits()
+	}
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	sched, _ := parseSchedule(c.Schedule)
-	var resume *Checkpoint
-	if c.Resume != "" {
-		p, err := ResolveResume(c.Resume)
-		if err != nil {
-			return nil, err
-		}
-		if resume, err = LoadCheckpoint(p); err != nil {
-			return nil, err
-		}
-		if resume.State == nil {
-			return nil, fmt.Errorf("--resume %s: a weights file without training state (use --init to start from weights)", p)
-		}
-	}
-	format := data.FormatAuto
-	if c.Format != "" {
-		var err error
-		if format, err = data.ParseFormat(c.Format); err != nil {
-			return nil, err
-		}
-	}
-	ds, err := data.Open(c.Data, data.OpenOptions{Format: format, Workers: c.Workers})
+	ds, dsNotes, err := openData(c)
 	if err != nil {
 		return nil, err
+	}
+	notes = append(notes, dsNotes...)
+	if ds.Test == nil && sched.kind == "paper" {
+		notes = append(notes, fmt.Sprintf("warning: --lr-schedule paper lowers lr when the test error stops improving; without evaluation lr stays %g", c.LR))
 	}
 	classes, channels := len(ds.Classes), ds.Channels
 	if c.Classes > 0 {
@@ -115,20 +121,10 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 		ds.Close()
 		return nil, err
 	}
-	if resume != nil && (resume.State.Arch != a.Name || resume.State.Classes != classes || resume.State.InputSize != a.In.H) {
-		ds.Close()
-		return nil, fmt.Errorf("--resume %s: a checkpoint of %s (%d classes, %d px input), but this run is %s (%d classes, %d px)",
-			resume.Path, resume.State.Arch, resume.State.Classes, resume.State.InputSize, a.Name, classes, a.In.H)
-	}
-	if resume != nil { // continue the net that was trained, even if the named arch has changed since
-		ra, ok, err := resume.State.RecordedArch()
-		if err != nil {
+	if resume != nil {
+		if a, err = resumedArch(resume, a, classes); err != nil {
 			ds.Close()
-			return nil, fmt.Errorf("--resume %s: %v", resume.Path, err)
-		}
-		if ok && !SameLayers(ra, a) {
-			ra.Notes = a.Notes + " (layers as recorded in " + resume.Path + ")"
-			a = ra
+			return nil, err
 		}
 	}
 	n, err := NewNetOn(p, a, NetConfig{Batch: c.Batch, MicroBatch: c.MicroBatch, MemoryLimit: c.MemoryLimit,
@@ -137,16 +133,13 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 		ds.Close()
 		return nil, err
 	}
-	t := &Trainer{Cfg: c, Arch: a, Net: n, Data: ds, loaderCfg: lc, sched: sched, lib: lib,
-		State: State{Arch: a.Name, Classes: classes, Channels: channels, InputSize: a.In.H, Layers: a.Layers, LR: c.LR,
-			BestErr: 2, Seed: c.Seed, BatchSize: c.Batch, Data: ds.Path, ClassNames: ds.Classes}}
+	t := &Trainer{Cfg: c, Arch: a, Net: n, Data: ds, loaderCfg: lc, sched: sched, lib: lib, notes: notes, win: newWindow(),
+		State: State{Arch: a.Name, Classes: classes, Channels: channels, InputSize: a.In.H, LR: c.LR, BestErr: 2, RunID: newRunID()}}
 	switch {
 	case resume != nil:
 		err = resume.Apply(n, true)
 		if err == nil {
-			st := *resume.State
-			t.State = st
-			n.Step = st.Step
+			t.resumeState(resume)
 		}
 	case c.Init != "":
 		var ck *Checkpoint
@@ -154,8 +147,14 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 			err = ck.Apply(n, false)
 		}
 	}
-	if err == nil { // recorded afresh, also on resume: the statistics of the data this run reads
-		t.State.Layers = a.Layers
+	if err == nil { // recorded afresh, also on resume: the configuration and the data this run reads
+		t.State.Layers, t.State.Seed, t.State.BatchSize, t.State.Data, t.State.ClassNames = a.Layers, c.Seed, c.Batch, ds.Path, ds.Classes
+		t.State.Config = c.Recorded()
+		if c.Data != "" {
+			if abs, aerr := filepath.Abs(c.Data); aerr == nil {
+				t.State.Config["data"] = abs // a resumed run finds its data from any directory
+			}
+		}
 		var st *data.Stats
 		if lc.Norm == data.NormChannel || lc.Norm == data.NormMeanImage {
 			st, err = ds.Stats()
@@ -181,6 +180,9 @@ func (t *Trainer) Close() {
 	if t.out != nil {
 		t.out.close()
 	}
+	if t.lock != nil {
+		t.lock.Close()
+	}
 }
 
 func (t *Trainer) logf(format string, args ...any) {
@@ -188,8 +190,8 @@ func (t *Trainer) logf(format string, args ...any) {
 		t.Hooks.Log(format, args...)
 		return
 	}
-	if t.bar != nil && t.bar.pb != nil {
-		t.bar.pb.Clear()
+	if t.bar != nil {
+		t.bar.clear()
 	}
 	fmt.Fprintf(os.Stderr, format+"\n", args...)
 }
@@ -204,34 +206,35 @@ func (t *Trainer) totalEpochs(perEpoch int) int {
 
 // Run trains until the epochs or steps are done, ctx is cancelled, or the loss is not finite.
 func (t *Trainer) Run(ctx context.Context) (err error) {
-	resuming := t.Cfg.Resume != ""
-	if old := Checkpoints(t.Cfg.Out); !resuming && len(old) > 0 && t.Net.IsRoot() {
-		return fmt.Errorf("--out %s already holds checkpoints of another run (%s): continue it with --resume %s, or choose another --out",
-			t.Cfg.Out, filepath.Base(old[len(old)-1]), t.Cfg.Out)
-	}
-	if t.Net.IsRoot() { // rank 0 owns the run directory
-		if t.out, err = openOutput(t.Cfg.Out, resuming); err != nil {
-			return err
-		}
+	if err := t.openRun(); err != nil {
+		return err
 	}
 	lc := t.loaderCfg
 	lc.BatchSize, lc.Train, lc.Seed = t.Cfg.Batch, true, t.Cfg.Seed
 	lc.Part, lc.Parts = t.Net.DataPart() // this rank's share of every batch
-	lc.StartEpoch, lc.StartBatch = t.State.Epoch, t.State.Batch
-	probe, err := data.NewLoader(t.Data.Train, lc)
-	if err != nil {
-		return err
-	}
-	perEpoch := probe.BatchesPerEpoch()
-	probe.Close()
-	if perEpoch == 0 {
+	if t.Data.Train.Len() < t.Cfg.Batch {
 		return fmt.Errorf("--batch %d is larger than the %d training images of %s", t.Cfg.Batch, t.Data.Train.Len(), t.Data.Path)
 	}
+	perEpoch := t.Data.Train.Len() / t.Cfg.Batch
+	for _, n := range t.notes {
+		t.logf("%s", n)
+	}
+	t.notes = nil
+	if t.resumedFrom != "" {
+		t.logf("resuming from step %d (epoch %d, batch %d of %d)", t.State.Step, t.State.Epoch+1, min(t.State.Batch, perEpoch), perEpoch)
+	}
+	if t.State.Batch >= perEpoch { // interrupted between an epoch's last step and its evaluation
+		if err := t.endEpoch(t.win); err != nil {
+			return err
+		}
+	}
 	total := t.totalEpochs(perEpoch)
-	if t.State.Epoch >= total || (t.Cfg.Steps > 0 && int(t.State.Step) >= t.Cfg.Steps) {
-		t.logf("nothing to do: the run is already at step %d, epoch %d", t.State.Step, t.State.Epoch)
+	last := uint64(t.totalSteps(perEpoch))
+	if t.State.Epoch >= total || t.State.Step >= last {
+		t.logf("nothing to do: the run is already at step %d (epoch %d), and %s", t.State.Step, t.State.Epoch, t.limitText(perEpoch))
 		return nil
 	}
+	lc.StartEpoch, lc.StartBatch = t.State.Epoch, t.State.Batch
 	lc.Epochs = total - t.State.Epoch
 	loader, err := data.NewLoader(t.Data.Train, lc)
 	if err != nil {
@@ -240,14 +243,18 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 	defer loader.Close()
 	t.stepSchedule(perEpoch)
 	t.Net.SetHyper(t.State.LR, t.Cfg.Momentum, t.Cfg.WeightDecay)
-	t.logf("training %s (%d parameters, micro-batch %d) on %s: %d train / %d test images, %d classes, %d steps per epoch, %d epochs",
-		t.Arch.Name, t.Arch.ParamCount(), t.Net.Micro, t.Data.Path, t.Data.Train.Len(), t.Data.Test.Len(), len(t.Data.Classes), perEpoch, total)
+	testImages := "no test"
+	if t.Data.Test != nil {
+		testImages = fmt.Sprintf("%d %s", t.Data.Test.Len(), t.Data.Test.Name)
+	}
+	t.logf("training %s (%d parameters, micro-batch %d) on %s: %d train / %s images, %d classes, %d steps per epoch; %s",
+		t.Arch.Name, t.Arch.ParamCount(), t.Net.Micro, t.Data.Path, t.Data.Train.Len(), testImages, len(t.Data.Classes), perEpoch, t.limitText(perEpoch))
 	if err := t.openRunFiles(perEpoch); err != nil {
 		return err
 	}
 	defer t.finishRunFiles()
-	win := newWindow()
-	bar := t.newBar(perEpoch, total)
+	win := t.win
+	bar := t.newBar(perEpoch, last)
 	t.bar = bar
 	defer func() { bar.finish(); t.bar = nil }()
 	for {
@@ -268,7 +275,6 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 				return err
 			}
 			t.State.Epoch = b.Epoch
-			bar.epoch(b.Epoch, perEpoch-b.Step)
 		}
 		start := time.Now()
 		st, err := t.Net.TrainStep(b.X, b.Labels)
@@ -288,22 +294,22 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 		if t.Hooks.Step != nil {
 			t.Hooks.Step(t, st)
 		}
-		if t.Cfg.EvalEvery > 0 && int(t.State.Step)%t.Cfg.EvalEvery == 0 {
+		if every(t.State.Step, t.Cfg.EvalEvery) {
 			if err := t.evaluate(win); err != nil {
 				return err
 			}
 		}
-		if t.Cfg.CheckpointEvery > 0 && int(t.State.Step)%t.Cfg.CheckpointEvery == 0 {
+		if every(t.State.Step, t.Cfg.CheckpointEvery) {
 			if err := t.checkpoint(); err != nil {
 				return err
 			}
 		}
-		if t.Cfg.VizEvery > 0 && int(t.State.Step)%t.Cfg.VizEvery == 0 && t.Hooks.Viz != nil {
+		if every(t.State.Step, t.Cfg.VizEvery) && t.Hooks.Viz != nil {
 			if err := t.Hooks.Viz(t); err != nil {
 				t.logf("warning: snapshot: %v", err)
 			}
 		}
-		if t.Cfg.Steps > 0 && int(t.State.Step) >= t.Cfg.Steps {
+		if t.State.Step >= last {
 			break
 		}
 	}
@@ -319,6 +325,26 @@ func (t *Trainer) Run(ctx context.Context) (err error) {
 		}
 	}
 	return nil
+}
+
+// every reports whether step is a multiple of n > 0.
+func every(step uint64, n int) bool { return n > 0 && step%uint64(n) == 0 }
+
+// limitText says how long the run is, and which of --steps and --epochs ends it.
+func (t *Trainer) limitText(perEpoch int) string {
+	c := t.Cfg
+	byEpochs := c.Epochs * perEpoch
+	switch {
+	case c.Steps == 0:
+		return fmt.Sprintf("%d epochs (%d steps)", c.Epochs, byEpochs)
+	case c.Epochs == 0:
+		return fmt.Sprintf("%d steps (%.2f epochs)", c.Steps, float64(c.Steps)/float64(perEpoch))
+	case c.Steps < byEpochs:
+		return fmt.Sprintf("%d steps: --steps %d ends the run before --epochs %d (%d steps)", c.Steps, c.Steps, c.Epochs, byEpochs)
+	case c.Steps > byEpochs:
+		return fmt.Sprintf("%d steps: --epochs %d ends the run before --steps %d", byEpochs, c.Epochs, c.Steps)
+	}
+	return fmt.Sprintf("%d steps: --steps %d and --epochs %d end together", c.Steps, c.Steps, c.Epochs)
 }
 
 func orNone(s string) string {
@@ -351,7 +377,7 @@ func (t *Trainer) stepSchedule(perEpoch int) {
 		}
 	case "linear":
 		total := t.totalSteps(perEpoch)
-		lr = t.Cfg.LR * float64(max(total-int(t.State.Step), 1)) / float64(total)
+		lr = t.Cfg.LR * float64(max(int64(total)-int64(t.State.Step), 1)) / float64(total)
 	default:
 		return
 	}
@@ -375,7 +401,7 @@ func (t *Trainer) totalSteps(perEpoch int) int {
 }
 
 func (t *Trainer) evaluateAndCheckpoint(win *window) error {
-	if t.Cfg.EvalEvery == 0 || int(t.State.Step)%t.Cfg.EvalEvery != 0 {
+	if !every(t.State.Step, t.Cfg.EvalEvery) {
 		if err := t.evaluate(win); err != nil {
 			return err
 		}
@@ -391,12 +417,14 @@ func (t *Trainer) interrupt() error {
 	return ErrInterrupted
 }
 
-// checkpoint writes the state after the last step and prunes old checkpoints.
+// checkpoint writes the state after the last step and prunes this run's old checkpoints.
 func (t *Trainer) checkpoint() error {
 	if !t.Net.IsRoot() {
 		return nil
 	}
 	p := checkpointName(t.Cfg.Out, t.State.Step)
+	w := t.win
+	t.State.Window = &WindowSums{Loss: w.loss, Top1: w.top1, Top5: w.top5, N: w.n, Busy: w.busy.Seconds()}
 	if err := SaveCheckpoint(p, t.Net, t.State); err != nil {
 		if errors.Is(err, ErrNotFinite) {
 			return fmt.Errorf("parameters became non-finite at step %d (%v): training diverged; try a smaller --lr (now %g). The last good checkpoint is %s",
@@ -405,7 +433,9 @@ func (t *Trainer) checkpoint() error {
 		return err
 	}
 	t.last = p
-	pruneCheckpoints(t.Cfg.Out, t.Cfg.Keep)
+	for _, err := range pruneCheckpoints(t.Cfg.Out, t.Cfg.Keep, t.ownsCheckpoint, p) {
+		t.logf("warning: pruning old checkpoints: %v", err)
+	}
 	return nil
 }
 

@@ -32,6 +32,7 @@ func runSteps(t *testing.T, c Config, steps int) (*Trainer, []float64) {
 	d, l := setup(t)
 	c.Steps = steps
 	c.Epochs = 0
+	c.Override("steps", "epochs")
 	tr, err := NewTrainer(d, l, c)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +173,7 @@ func TestTrainerErrors(t *testing.T) {
 		mod  func(*Config)
 		want string
 	}{
-		{func(c *Config) { c.Arch = "resnet" }, "unknown --arch"},
+		{func(c *Config) { c.Arch = "resnet" }, `--arch: unknown architecture "resnet"`},
 		{func(c *Config) { c.Arch = "alexnet" }, "--resize"},
 		{func(c *Config) { c.Data = filepath.Join(dir, "missing") }, "missing"},
 		{func(c *Config) { c.Out = "/proc/alexnet-run" }, "--out"},

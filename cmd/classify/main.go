@@ -87,6 +87,12 @@ func parseArgs(args []string, stderr io.Writer) (o options, code int) {
 		fmt.Fprintf(stderr, "classify: --size %d: need a positive input size\n", o.size)
 		return o, 2
 	}
+	if o.export != "" {
+		if err := train.CheckExportTarget(o.export, o.weights); err != nil {
+			fmt.Fprintln(stderr, "classify:", err)
+			return o, 2
+		}
+	}
 	return o, -1
 }
 

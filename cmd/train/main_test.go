@@ -92,7 +92,7 @@ func TestCommandErrors(t *testing.T) {
 	}{
 		{[]string{"--help"}, 0, "Examples:"},
 		{[]string{"--bogus"}, 2, "unknown flag"},
-		{[]string{"--arch", "lenet", "--data", dir}, 1, "unknown --arch"},
+		{[]string{"--arch", "lenet", "--data", dir}, 2, `"--arch" flag: unknown architecture "lenet"`},
 		{[]string{"--arch", "alexnet", "--data", dir, "--steps", "1"}, 1, "--resize"},
 		{[]string{"--data", filepath.Join(dir, "nope")}, 1, "nope"},
 		{[]string{"--resume", filepath.Join(dir, "nope")}, 1, "--resume"},

@@ -40,7 +40,7 @@ type viewer struct {
 
 	snap         *train.Snapshot // the latest full refresh
 	filters      []float32       // conv1's weights as of the latest refresh, full or light
-	filtersStep  uint32          // the step they are from
+	filtersStep  uint64          // the step they are from
 	layer        int
 	paused       bool
 	quit         bool
@@ -254,7 +254,7 @@ func (v *viewer) draw() {
 // screenshot saves the composed dashboard now on screen into the run directory, after a full
 // refresh when the probe's panels are older than the net, so every panel shows the same step.
 func (v *viewer) screenshot() {
-	var step uint32
+	var step uint64
 	if v.trainer != nil {
 		step = v.trainer.Net.Step
 		if v.snap != nil && v.snap.Step != step {

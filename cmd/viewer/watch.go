@@ -69,6 +69,7 @@ func watch(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, fs *pflag.
 		c.Init = path
 	}
 	c.Batch, c.MicroBatch = 1, 0 // snapshots only: one image per pass
+	c.Override("batch", "micro-batch")
 	t, err := train.NewTrainer(d, lib, c)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "viewer: --watch %s: %v (a run trained with --resize needs the same --resize here)\n", o.watch, err)
