@@ -102,6 +102,43 @@ func TestRestoreConfig(t *testing.T) {
 			t.Errorf("--%s has no help", d.name)
 		}
 	}
+	// Every recorded flag, set away from its default, comes back from the recording.
+	every := map[string]string{"data": "/d", "format": "cifar10", "holdout": "0.3", "arch": "alexnet", "classes": "7",
+		"channels": "1", "resize": "300", "epochs": "9", "steps": "1000", "batch": "64", "micro-batch": "16", "lr": "0.5",
+		"momentum": "0.5", "weight-decay": "0.1", "no-bias-decay": "true", "dropout": "0.1", "no-augment": "true",
+		"lr-schedule": "step:1.5", "patience": "4", "seed": "18446744073709551615", "eval-every": "3", "eval-limit": "5",
+		"ten-crop": "true", "viz-every": "2", "checkpoint-every": "6", "keep": "9"}
+	var args []string
+	for _, d := range flagDefs {
+		v, ok := every[d.name]
+		if d.notRecorded != "" {
+			if ok {
+				t.Errorf("--%s is not recorded (%s) but has a value here", d.name, d.notRecorded)
+			}
+			continue
+		}
+		if !ok {
+			t.Fatalf("recorded --%s has no test value: add one to this test", d.name)
+		}
+		if d.value(ptr(Defaults())).String() == v {
+			t.Fatalf("--%s %s is its default: choose another value", d.name, v)
+		}
+		args = append(args, "--"+d.name+"="+v)
+	}
+	all, err := parseFlags(args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _, err := restoreConfig(Defaults(), &Checkpoint{Path: "/r/c", State: &State{Config: all.Recorded()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range flagDefs {
+		if got := d.value(&back).String(); d.notRecorded == "" && got != every[d.name] {
+			t.Errorf("--%s restored as %q, recorded %q", d.name, got, every[d.name])
+		}
+	}
+
 	orig, err := parseFlags("--lr", "0.03", "--steps", "150", "--batch", "32", "--lr-schedule", "linear", "--no-augment", "--data", "/x")
 	if err != nil {
 		t.Fatal(err)

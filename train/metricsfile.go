@@ -10,6 +10,9 @@ import (
 	"strings"
 )
 
+// maxMetricsFile bounds the metrics file a resumed run reads: a million evaluations are ~100 MB.
+const maxMetricsFile = 256 << 20
+
 // continueRows prepares a resumed run's CSV file (metrics.csv) in dir: the rows of from (the same
 // file of the run directory the checkpoint came from, possibly dir itself) up to and including
 // step, so that the rows the interrupted run wrote after its checkpoint (and would write again) are
@@ -17,10 +20,17 @@ import (
 // with their header, and writes the file atomically only when it changes.
 func continueRows(dir, from, name string, step uint64) ([][]string, error) {
 	src := filepath.Join(from, name)
-	b, err := os.ReadFile(src)
+	fi, err := os.Stat(src)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("--resume: %v", err)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > maxMetricsFile {
+		return nil, fmt.Errorf("--resume: %s is not a regular file of at most %d bytes (%v, %d bytes)", src, maxMetricsFile, fi.Mode().Type(), fi.Size())
+	}
+	b, err := os.ReadFile(src)
 	if err != nil {
 		return nil, fmt.Errorf("--resume: %v", err)
 	}

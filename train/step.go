@@ -24,6 +24,13 @@ func (n *Net) layerSeed(i int) uint32 {
 	return h.Sum32()
 }
 
+// dropoutCounter returns the {seed, step} words a dropout kernel hashes for a 64-bit step: the
+// kernels take a 32-bit step, so past 2³² steps the high word changes the seed and masks never
+// repeat; below it the seed is the layer's own, as it was when steps were 32-bit.
+func dropoutCounter(seed uint32, step uint64) (uint32, uint32) {
+	return seed ^ (uint32(step>>32) * 0x9e3779b1), uint32(step)
+}
+
 // upload writes the host data a sequence reads: pixels (and labels) into the input buffers or their
 // staging copy, and this step's dropout counters.
 func (n *Net) upload(x []float32, labels []int32) {
@@ -48,9 +55,7 @@ func (n *Net) writeCounters() {
 	ctr := make([]uint32, 2*len(n.Arch.Layers))
 	for i, l := range n.Arch.Layers {
 		if l.Kind == Dropout {
-			// The kernels hash a 32-bit step; past 2³² steps the high word changes the seed, so
-			// masks never repeat (and below it the seed is the layer's own, as before).
-			ctr[2*i], ctr[2*i+1] = n.layerSeed(i)^(uint32(n.Step>>32)*0x9e3779b1), uint32(n.Step)
+			ctr[2*i], ctr[2*i+1] = dropoutCounter(n.layerSeed(i), n.Step)
 		}
 	}
 	copy(n.ctr.Mapped(), unsafe.Slice((*byte)(unsafe.Pointer(&ctr[0])), 8*len(ctr)))
