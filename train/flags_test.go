@@ -163,7 +163,7 @@ func TestRestoreConfig(t *testing.T) {
 	}
 	// --init cannot be combined with --resume.
 	c, _ = parseFlags("--resume", "/runs/a", "--init", "w.pth")
-	if _, _, err := restoreConfig(c, &Checkpoint{Path: "p", State: &State{}}); err == nil || !strings.Contains(err.Error(), "--init") {
+	if _, _, _, err := resumeCheckpoint(c); err == nil || !strings.Contains(err.Error(), "--init") {
 		t.Errorf("--init with --resume: %v", err)
 	}
 }

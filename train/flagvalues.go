@@ -30,11 +30,11 @@ func (v intValue) Set(s string) error {
 	if err != nil {
 		return fmt.Errorf("%q is not a whole number of %s", s, v.what)
 	}
-	if n < int64(v.min) || n > int64(v.max) {
-		if v.max == math.MaxInt {
-			return fmt.Errorf("%d: need at least %d %s", n, v.min, v.what)
-		}
-		return fmt.Errorf("%d: need %d to %d %s", n, v.min, v.max, v.what)
+	if n < int64(v.min) {
+		return fmt.Errorf("%d: need at least %d %s", n, v.min, v.what)
+	}
+	if n > int64(v.max) {
+		return fmt.Errorf("%d: need at most %d %s", n, v.max, v.what)
 	}
 	*v.p = int(n)
 	return nil

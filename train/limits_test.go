@@ -65,23 +65,23 @@ func TestStepsAndEpochs(t *testing.T) {
 func TestNoAugmentPlan(t *testing.T) {
 	for _, tc := range []struct {
 		arch string
-		ds   data.Dataset
+		ds   *data.Dataset
 	}{
-		{"alexnet-small", data.Dataset{Channels: 1, Height: 28, Width: 28}},
-		{"alexnet-tv", data.Dataset{Channels: 3, Height: 256, Width: 256}},
-		{"alexnet", data.Dataset{Channels: 3, Height: 256, Width: 256}},
+		{"alexnet-small", &data.Dataset{Channels: 1, Height: 28, Width: 28}},
+		{"alexnet-tv", &data.Dataset{Channels: 3, Height: 256, Width: 256}},
+		{"alexnet", &data.Dataset{Channels: 3, Height: 256, Width: 256}},
 	} {
 		a, err := Get(tc.arch, 10, tc.ds.Channels, min(tc.ds.Height, tc.ds.Width))
 		if err != nil {
 			t.Fatal(err)
 		}
 		c := Defaults()
-		on, err := inputPlan(c, a, &tc.ds)
+		on, err := inputPlan(c, a, tc.ds)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.NoAugment = true
-		off, err := inputPlan(c, a, &tc.ds)
+		off, err := inputPlan(c, a, tc.ds)
 		if err != nil {
 			t.Fatal(err)
 		}

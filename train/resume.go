@@ -21,14 +21,25 @@ func recordedConfig(st *State) map[string]string {
 	return m
 }
 
+// resumeCheckpoint finds the checkpoint c.Resume names and restores the run's configuration from
+// it (see findResume and restoreConfig); notes hold the warnings and changes to log.
+func resumeCheckpoint(c Config) (*Checkpoint, Config, []string, error) {
+	if c.Init != "" {
+		return nil, c, nil, fmt.Errorf("--init %s with --resume %s: a resumed run continues from its checkpoint's weights; drop --init", c.Init, c.Resume)
+	}
+	ck, notes, err := findResume(c.Resume)
+	if err != nil {
+		return nil, c, nil, err
+	}
+	r, more, err := restoreConfig(c, ck)
+	return ck, r, append(notes, more...), err
+}
+
 // restoreConfig returns the configuration of a run resumed from ck: every recorded flag as the
 // checkpoint recorded it, except those c.Given names, which keep c's values; the flags that are
 // not recorded keep c's values too. The run continues in the checkpoint's directory unless --out
 // is given. notes say what changed from the recording.
 func restoreConfig(c Config, ck *Checkpoint) (Config, []string, error) {
-	if c.Given["init"] && c.Init != "" {
-		return c, nil, fmt.Errorf("--init %s with --resume %s: a resumed run continues from its checkpoint's weights; drop --init", c.Init, c.Resume)
-	}
 	rec := recordedConfig(ck.State)
 	r := c
 	var notes, changed []string

@@ -75,16 +75,10 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 	var resume *Checkpoint
 	var notes []string
 	if c.Resume != "" {
-		ck, warns, err := findResume(c.Resume)
-		if err != nil {
+		var err error
+		if resume, c, notes, err = resumeCheckpoint(c); err != nil {
 			return nil, err
 		}
-		notes = warns
-		var more []string
-		if c, more, err = restoreConfig(c, ck); err != nil {
-			return nil, err
-		}
-		notes, resume = append(notes, more...), ck
 	} else {
 		c.resolveLimits()
 	}

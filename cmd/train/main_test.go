@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -40,12 +42,18 @@ func writeIDX(t *testing.T, dir string, n int) {
 }
 
 // SIGINT finishes the step in flight, writes a checkpoint and exits 0 with a message saying how to
-// resume; the checkpoint resumes.
-func TestSIGINTCheckpoints(t *testing.T) {
+// resume; `train --resume DIR`, with no other flag, then continues the run in DIR, its progress
+// starting at the interrupted step, and ends bit-identical to an uninterrupted run: the same
+// final checkpoint (weights, momenta) and the same metrics rows (img/s aside).
+func TestSIGINTThenResume(t *testing.T) {
 	gputest.Device(t) // a device is required to train
-	dir, out := t.TempDir(), t.TempDir()
-	writeIDX(t, dir, 512)
-	cmd := command("--data", dir, "--out", out, "--batch", "16", "--epochs", "50", "--log-format", "json", "--workers", "2")
+	dir, full, out := t.TempDir(), t.TempDir(), t.TempDir()
+	writeIDX(t, dir, 128) // 16 steps an epoch: the run crosses one epoch's end
+	flags := []string{"--data", dir, "--batch", "8", "--steps", "24", "--eval-every", "6", "--eval-limit", "32", "--log-format", "json", "--workers", "2"}
+	if b, err := command(append(flags, "--out", full)...).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted run: %v\n%s", err, b)
+	}
+	cmd := command(append(flags, "--out", out)...)
 	stdout, _ := cmd.StdoutPipe()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -56,18 +64,17 @@ func TestSIGINTCheckpoints(t *testing.T) {
 	deadline := time.AfterFunc(3*time.Minute, func() { cmd.Process.Kill() })
 	defer deadline.Stop()
 	for sc.Scan() {
-		if strings.Contains(sc.Text(), `"step":11`) { // training is under way
+		if strings.Contains(sc.Text(), `"step":`) { // training is under way
 			cmd.Process.Signal(syscall.SIGINT)
 			break
 		}
 	}
 	for sc.Scan() {
 	}
-	err := cmd.Wait()
-	if err != nil {
+	if err := cmd.Wait(); err != nil {
 		t.Fatalf("train exited with %v after SIGINT; stderr:\n%s", err, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "interrupted at step") || !strings.Contains(stderr.String(), "--resume") {
+	if !strings.Contains(stderr.String(), "interrupted at step") || !strings.Contains(stderr.String(), "--resume "+out) {
 		t.Fatalf("stderr lacks the interruption message:\n%s", stderr.String())
 	}
 	cks := train.Checkpoints(out)
@@ -75,9 +82,61 @@ func TestSIGINTCheckpoints(t *testing.T) {
 		t.Fatal("no checkpoint after SIGINT")
 	}
 	ck, err := train.LoadCheckpoint(cks[len(cks)-1])
-	if err != nil || ck.State == nil || ck.State.Step < 11 {
-		t.Fatalf("checkpoint %v: state %+v, err %v", cks, ck.State, err)
+	if err != nil || ck.State == nil || ck.State.Step < 1 || ck.State.Step >= 24 {
+		t.Fatalf("checkpoint %v: state %+v, err %v (the run was not interrupted?)", cks, ck.State, err)
 	}
+	stopped := ck.State.Step
+
+	resumed := command("--resume", out) // nothing else: the progress shows as a bar (--log-format is the terminal's)
+	b, err := resumed.CombinedOutput()
+	if err != nil {
+		t.Fatalf("train --resume %s: %v\n%s", out, err, b)
+	}
+	for _, want := range []string{fmt.Sprintf("resuming from step %d ", stopped), fmt.Sprintf("(%d/24)", stopped)} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("train --resume output lacks %q (the run and its bar start at the interrupted step):\n%s", want, b)
+		}
+	}
+	want, got := loadNewest(t, full), loadNewest(t, out)
+	if want.State.Step != 24 || got.State.Step != 24 || len(want.Tensors) != len(got.Tensors) {
+		t.Fatalf("final checkpoints at steps %d and %d", want.State.Step, got.State.Step)
+	}
+	for i := range want.Tensors {
+		if want.Tensors[i].Name != got.Tensors[i].Name || !slices.Equal(want.Tensors[i].Data, got.Tensors[i].Data) {
+			t.Fatalf("%s differs from the uninterrupted run's", want.Tensors[i].Name)
+		}
+	}
+	if a, b := metricRows(t, full), metricRows(t, out); !slices.Equal(a, b) {
+		t.Fatalf("metrics.csv rows\n%s\nwant\n%s", strings.Join(b, "\n"), strings.Join(a, "\n"))
+	}
+}
+
+// loadNewest loads dir's newest checkpoint.
+func loadNewest(t *testing.T, dir string) *train.Checkpoint {
+	t.Helper()
+	cks := train.Checkpoints(dir)
+	if len(cks) == 0 {
+		t.Fatalf("no checkpoint in %s", dir)
+	}
+	ck, err := train.LoadCheckpoint(cks[len(cks)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ck
+}
+
+// metricRows reads dir's metrics.csv without its last column (img/s, a timing).
+func metricRows(t *testing.T, dir string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "metrics.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, ln := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		rows = append(rows, ln[:strings.LastIndex(ln, ",")])
+	}
+	return rows
 }
 
 // Usage errors and bad input give a message and a non-zero exit, never a stack trace.
@@ -96,6 +155,13 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"--arch", "alexnet", "--data", dir, "--steps", "1"}, 1, "--resize"},
 		{[]string{"--data", filepath.Join(dir, "nope")}, 1, "nope"},
 		{[]string{"--resume", filepath.Join(dir, "nope")}, 1, "--resume"},
+		{[]string{"--dropout", "NaN"}, 2, `"--dropout" flag: NaN: need a finite number`},
+		{[]string{"--lr", "Inf"}, 2, `"--lr" flag`},
+		{[]string{"--micro-batch", "-1"}, 2, `"--micro-batch" flag: -1: need at least 0`},
+		{[]string{"--classes", "-1"}, 2, `"--classes" flag`},
+		{[]string{"--eval-every", "-1"}, 2, `"--eval-every" flag`},
+		{[]string{"--holdout", "1"}, 2, `"--holdout" flag`},
+		{[]string{"--resume", dir, "--init", "w.pth"}, 1, "drop --init"},
 		{[]string{"--arch", "alexnet", "--summary", "--classes", "1000", "--channels", "3"}, 0, "60965224"},
 	} {
 		cmd := command(tc.args...)
