@@ -88,7 +88,7 @@ func run() int {
 	if !pl.root() {
 		t.Hooks.Log = func(string, ...any) {}
 	}
-	if c.VizEvery > 0 {
+	if t.Cfg.VizEvery > 0 { // as --resume restored it
 		t.Hooks.Viz = train.WriteSnapshots
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), pl.stopSignals()...)

@@ -145,11 +145,11 @@ func trainWithWindow(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, 
 	defer stop()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	v := newViewer(ctx, cancel, w, t, c.Out, o.refresh, sc)
+	v := newViewer(ctx, cancel, w, t, t.Cfg.Out, o.refresh, sc) // t.Cfg: as --resume restored it
 	t.Hooks.Step = v.onStep
 	t.Hooks.Eval = v.onEval
 	t.Hooks.Evaluating = v.onEvaluating
-	if c.VizEvery > 0 {
+	if t.Cfg.VizEvery > 0 {
 		t.Hooks.Viz = train.WriteSnapshots
 	}
 	v.update(true)     // the untrained filters, before the first step
@@ -160,7 +160,7 @@ func trainWithWindow(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, 
 	v.report(took)
 	switch {
 	case errors.Is(err, train.ErrInterrupted):
-		fmt.Fprintf(os.Stderr, "viewer: stopped at step %d; checkpoint %s; continue with: viewer --resume %s\n", t.State.Step, t.LastCheckpoint(), c.Out)
+		fmt.Fprintf(os.Stderr, "viewer: stopped at step %d; checkpoint %s; continue with: viewer --resume %s\n", t.State.Step, t.LastCheckpoint(), t.Cfg.Out)
 		return v.exitCode()
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "viewer:", err)
