@@ -185,6 +185,9 @@ func findResume(p string) (*Checkpoint, []string, error) {
 		return nil, nil, fmt.Errorf("--resume %s: %v", p, err)
 	}
 	load := func(path string) (*Checkpoint, error) {
+		if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s: not a regular file (%v)", path, fi.Mode().Type())
+		}
 		ck, err := LoadCheckpoint(path)
 		if err == nil && ck.State == nil {
 			err = fmt.Errorf("%s: a weights file without training state (use --init to start from weights)", path)

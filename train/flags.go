@@ -27,7 +27,7 @@ type flagDef struct {
 const (
 	maxWorkers = 1024
 	maxResize  = 4096
-	maxClasses = 1 << 20
+	maxClasses = 100_000 // ImageNet-21k has 21,841
 )
 
 // flagDefs is the registry of training flags, in --help order.

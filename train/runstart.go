@@ -43,6 +43,18 @@ func openData(c Config) (*data.Dataset, []string, error) {
 	return ds, notes, nil
 }
 
+// checkDataFits refuses, before any device memory is spent, a batch larger than the training split
+// and fewer classes than the data's labels use.
+func checkDataFits(c Config, ds *data.Dataset) error {
+	if n := ds.Train.Len(); c.Batch > n {
+		return fmt.Errorf("--batch %d is larger than the %d training images of %s", c.Batch, n, ds.Path)
+	}
+	if c.Classes > 0 && c.Classes < len(ds.Classes) {
+		return fmt.Errorf("--classes %d: %s has %d classes (labels up to %d); give at least %d, or 0 for the data's", c.Classes, ds.Path, len(ds.Classes), len(ds.Classes)-1, len(ds.Classes))
+	}
+	return nil
+}
+
 // resumedArch returns the net a resumed run continues: the layers its checkpoint recorded (even if
 // the named architecture has changed since), after checking that the checkpoint is of this run's
 // architecture and that its tensors fit it, before any device memory is spent on it.
