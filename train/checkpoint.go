@@ -117,6 +117,9 @@ var ErrNotFinite = errors.New("parameters are not finite")
 // SaveCheckpoint writes the net's parameters (by name), momenta ("momentum.<name>") and st to path
 // atomically: a temp file beside it, fsynced, then renamed, so the previous file survives a crash.
 func SaveCheckpoint(path string, n *Net, st State) error {
+	if err := st.validate(); err != nil { // a file that LoadCheckpoint would refuse is a bug here
+		return fmt.Errorf("checkpoint %s: invalid state: %v", path, err)
+	}
 	w, v, err := n.Weights()
 	if err != nil {
 		return err

@@ -72,7 +72,7 @@ func checkpoint(t *testing.T) string {
 		}
 		gputest.AtExit(func() { os.RemoveAll(dir) })
 		ckPath = filepath.Join(dir, "small.safetensors")
-		ckErr = train.SaveCheckpoint(ckPath, n, train.State{Arch: a.Name, Classes: len(names), Channels: 3, InputSize: 28, ClassNames: names})
+		ckErr = train.SaveCheckpoint(ckPath, n, train.State{Arch: a.Name, Classes: len(names), Channels: 3, InputSize: 28, LR: 0.01, ClassNames: names})
 	})
 	if ckErr != nil {
 		t.Fatal(ckErr)
