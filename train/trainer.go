@@ -98,10 +98,6 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 	if c.Classes > 0 {
 		classes = c.Classes
 	}
-	if err := checkDataFits(c, ds); err != nil {
-		ds.Close()
-		return nil, err
-	}
 	if c.Channels > 0 {
 		channels = c.Channels
 	}
@@ -116,6 +112,10 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 	}
 	lc, err := inputPlan(c, a, ds)
 	if err != nil {
+		ds.Close()
+		return nil, err
+	}
+	if err := checkDataFits(c, ds); err != nil {
 		ds.Close()
 		return nil, err
 	}

@@ -192,7 +192,7 @@ func TestAlexNetTVFilesHaveTorchVisionNames(t *testing.T) {
 	defer n.Free()
 	dir := t.TempDir()
 	ckPath, exPath := filepath.Join(dir, "ck.safetensors"), filepath.Join(dir, "alexnet-tv.safetensors")
-	if err := SaveCheckpoint(ckPath, n, State{Arch: "alexnet-tv", Classes: 1000}); err != nil {
+	if err := SaveCheckpoint(ckPath, n, State{Arch: "alexnet-tv", Classes: 1000, Channels: 3, InputSize: 224, LR: 0.01}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ExportWeights(exPath, n); err != nil {
