@@ -53,8 +53,12 @@ func TestCheckpointStateValidated(t *testing.T) {
 		{"classes 0", func(st *State) { st.Classes = 0 }, "0 classes"},
 		{"channels 2", func(st *State) { st.Channels = 2 }, "2 input channels"},
 		{"negative epoch", func(st *State) { st.Epoch = -3 }, "epoch -3"},
-		{"negative variance", func(st *State) { st.Norm = &InputNorm{Mode: "channel", ChannelMean: []float64{30}, ChannelVar: []float64{-4}} }, "variance -4"},
-		{"zero variance", func(st *State) { st.Norm = &InputNorm{Mode: "channel", ChannelMean: []float64{30}, ChannelVar: []float64{0}} }, "positive variance"},
+		{"negative variance", func(st *State) {
+			st.Norm = &InputNorm{Mode: "channel", ChannelMean: []float64{30}, ChannelVar: []float64{-4}}
+		}, "variance -4"},
+		{"zero variance", func(st *State) {
+			st.Norm = &InputNorm{Mode: "channel", ChannelMean: []float64{30}, ChannelVar: []float64{0}}
+		}, "positive variance"},
 		{"variances for 3 channels", func(st *State) {
 			st.Norm = &InputNorm{Mode: "channel", ChannelMean: []float64{1, 2, 3}, ChannelVar: []float64{1, 2, 3}}
 		}, "for 1 channels"},
