@@ -47,32 +47,6 @@ func runSteps(t *testing.T, c Config, steps int) (*Trainer, []float64) {
 	return tr, losses
 }
 
-// An interrupted run resumed from its checkpoint sees the same losses as an uninterrupted one:
-// parameters, momenta, the data position, the dropout step and the schedule all survive.
-func TestResumeEquivalence(t *testing.T) {
-	dir := t.TempDir()
-	writeIDX(t, dir, 256, 64)
-	c := smallConfig(t, dir)
-	full, want := runSteps(t, c, 10) // 8 steps per epoch: crosses an epoch boundary
-	full.Close()
-
-	c2 := smallConfig(t, dir)
-	first, got := runSteps(t, c2, 5)
-	first.Close()
-	c2.Resume = c2.Out
-	second, rest := runSteps(t, c2, 10)
-	second.Close()
-	got = append(got, rest...)
-	if len(got) != len(want) {
-		t.Fatalf("resumed run did %d steps, uninterrupted %d", len(got), len(want))
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("step %d: resumed loss %.9g, uninterrupted %.9g", i+1, got[i], want[i])
-		}
-	}
-}
-
 // A checkpoint written and read back restores every parameter and momentum exactly, and one of
 // another architecture is refused naming the mismatch.
 func TestCheckpointRoundTrip(t *testing.T) {
