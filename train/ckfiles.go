@@ -16,6 +16,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
+	"github.com/alexnet-vk/alexnet/weights"
 )
 
 // checkpointDigits is the width of the step in checkpoint names: 12 digits sort as text up to
@@ -79,14 +82,7 @@ func readState(path string) (*State, error) {
 
 // readMeta returns a safetensors file's __metadata__, reading only its header.
 func readMeta(path string) (map[string]string, error) {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%v)", path, fi.Mode().Type())
-	}
-	f, err := os.Open(path)
+	f, fi, err := regfile.Open(path, "a checkpoint (.safetensors)")
 	if err != nil {
 		return nil, err
 	}
@@ -185,8 +181,8 @@ func findResume(p string) (*Checkpoint, []string, error) {
 		return nil, nil, fmt.Errorf("--resume %s: %v", p, err)
 	}
 	load := func(path string) (*Checkpoint, error) {
-		if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s: not a regular file (%v)", path, fi.Mode().Type())
+		if _, err := regfile.Check(path, "a checkpoint (.safetensors)"); err != nil {
+			return nil, err
 		}
 		ck, err := LoadCheckpoint(path)
 		if err == nil && ck.State == nil {
@@ -233,20 +229,26 @@ func lockDir(dir string) (*os.File, error) {
 	return f, nil
 }
 
-// tempPatterns match the temporary files a run writes before renaming them into place.
-var tempPatterns = []string{".checkpoint-*.safetensors.tmp-*", ".metrics.csv.tmp-*"}
-
-// removeTemps removes the temporary files an interrupted run left in dir (the caller holds dir's
-// lock, so no writer is using them) and returns their names.
+// removeTemps removes the temporary files an interrupted run left in dir, and returns their names:
+// those of checkpoints and metrics.csv (named as weights.TempTarget recognises) and of the PNG
+// snapshots. The caller holds dir's lock, so no live writer owns them.
 func removeTemps(dir string) []string {
 	var gone []string
-	for _, pat := range tempPatterns {
-		m, _ := filepath.Glob(filepath.Join(dir, pat))
-		for _, p := range m {
-			if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() && os.Remove(p) == nil {
-				gone = append(gone, filepath.Base(p))
-			}
+	remove := func(p string) {
+		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() && os.Remove(p) == nil {
+			gone = append(gone, filepath.Base(p))
 		}
 	}
+	temps, _ := weights.TempFiles(dir)
+	for p, target := range temps {
+		if checkpointRE.MatchString(target) || target == "metrics.csv" {
+			remove(p)
+		}
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, ".*.png.tmp-*"))
+	for _, p := range pngs {
+		remove(p)
+	}
+	sort.Strings(gone)
 	return gone
 }

@@ -145,15 +145,15 @@ func TestRunDirLockAndTemps(t *testing.T) {
 		t.Fatalf("lock after release: %v", err)
 	}
 	l2.Close()
-	for _, n := range []string{".checkpoint-000000000004.safetensors.tmp-123", ".metrics.csv.tmp-9", ".keepme", "checkpoint-000000000004.safetensors"} {
+	for _, n := range []string{".checkpoint-000000000004.safetensors.tmp-123-456", ".metrics.csv.tmp-9-1", ".filters.png.tmp-77",
+		".keepme", ".data.bin.tmp-1-2", "checkpoint-000000000004.safetensors"} {
 		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
 	}
 	gone := removeTemps(dir)
-	slices.Sort(gone)
-	if !slices.Equal(gone, []string{".checkpoint-000000000004.safetensors.tmp-123", ".metrics.csv.tmp-9"}) {
+	if !slices.Equal(gone, []string{".checkpoint-000000000004.safetensors.tmp-123-456", ".filters.png.tmp-77", ".metrics.csv.tmp-9-1"}) {
 		t.Fatalf("removed %v", gone)
 	}
-	for _, n := range []string{".keepme", "checkpoint-000000000004.safetensors"} {
+	for _, n := range []string{".keepme", ".data.bin.tmp-1-2", "checkpoint-000000000004.safetensors"} {
 		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
 			t.Fatalf("%s removed", n)
 		}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 )
 
 // CheckExportTarget refuses an --export path that would destroy what it should not: the weights file
@@ -27,7 +29,7 @@ func CheckExportTarget(path, source string) error {
 		return fmt.Errorf("--export %s: %v", path, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("--export %s: not a regular file (%v)", path, fi.Mode().Type())
+		return fmt.Errorf("--export %s: %s, not a regular file", path, regfile.Describe(fi.Mode()))
 	}
 	if si, err := os.Stat(source); err == nil && os.SameFile(fi, si) {
 		return fmt.Errorf("--export %s is the --weights file being read (%s); choose another file", path, source)

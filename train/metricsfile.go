@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/alexnet-vk/alexnet/internal/regfile"
 )
 
 // maxMetricsFile bounds the metrics file a resumed run reads: a million evaluations are ~100 MB.
@@ -20,17 +22,10 @@ const maxMetricsFile = 256 << 20
 // with their header, and writes the file atomically only when it changes.
 func continueRows(dir, from, name string, step uint64) ([][]string, error) {
 	src := filepath.Join(from, name)
-	fi, err := os.Stat(src)
+	b, err := regfile.ReadFile(src, maxMetricsFile, "the run's "+name)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("--resume: %v", err)
-	}
-	if !fi.Mode().IsRegular() || fi.Size() > maxMetricsFile {
-		return nil, fmt.Errorf("--resume: %s is not a regular file of at most %d bytes (%v, %d bytes)", src, maxMetricsFile, fi.Mode().Type(), fi.Size())
-	}
-	b, err := os.ReadFile(src)
 	if err != nil {
 		return nil, fmt.Errorf("--resume: %v", err)
 	}
@@ -72,7 +67,8 @@ func continueRows(dir, from, name string, step uint64) ([][]string, error) {
 
 // writeFileAtomic writes b to path through a temporary file renamed into place.
 func writeFileAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	// named as weights' temporary files (.NAME.tmp-PID-RANDOM), so that removeTemps recognises it
+	f, err := os.CreateTemp(filepath.Dir(path), fmt.Sprintf(".%s.tmp-%d-*", filepath.Base(path), os.Getpid()))
 	if err != nil {
 		return err
 	}

@@ -89,7 +89,7 @@ func TestResumeBitIdentical(t *testing.T) {
 	f, _ := os.OpenFile(filepath.Join(out, "metrics.csv"), os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("6,0.3750,0.01,1,0,0,1,0,0,99.0\n8,0.5,0.0")
 	f.Close()
-	os.WriteFile(filepath.Join(out, ".checkpoint-000000000006.safetensors.tmp-42"), []byte("half"), 0o644)
+	os.WriteFile(filepath.Join(out, ".checkpoint-000000000006.safetensors.tmp-4242-42"), []byte("half"), 0o644)
 
 	resume := Defaults()
 	resume.Resume, resume.Quiet = out, true // Quiet is the terminal's, not recorded
