@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/alexnet-vk/alexnet/internal/regfile"
-	"github.com/alexnet-vk/alexnet/weights"
 )
 
 // checkpointDigits is the width of the step in checkpoint names: 12 digits sort as text up to
@@ -230,25 +229,23 @@ func lockDir(dir string) (*os.File, error) {
 }
 
 // removeTemps removes the temporary files an interrupted run left in dir, and returns their names:
-// those of checkpoints and metrics.csv (named as weights.TempTarget recognises) and of the PNG
-// snapshots. The caller holds dir's lock, so no live writer owns them.
+// .NAME.tmp-… beside a checkpoint, metrics.csv or a PNG snapshot NAME, as weights names them now
+// (.tmp-PID-RANDOM) and as earlier versions did (.tmp-RANDOM). The caller holds dir's lock, so no
+// live writer owns them.
 func removeTemps(dir string) []string {
+	ents, _ := os.ReadDir(dir)
 	var gone []string
-	remove := func(p string) {
-		if fi, err := os.Lstat(p); err == nil && fi.Mode().IsRegular() && os.Remove(p) == nil {
-			gone = append(gone, filepath.Base(p))
+	for _, e := range ents {
+		name := e.Name()
+		i := strings.LastIndex(name, ".tmp-")
+		if !strings.HasPrefix(name, ".") || i < 2 || !e.Type().IsRegular() || strings.Trim(name[i+5:], "0123456789-") != "" {
+			continue
+		}
+		if target := name[1:i]; checkpointRE.MatchString(target) || target == "metrics.csv" || strings.HasSuffix(target, ".png") {
+			if os.Remove(filepath.Join(dir, name)) == nil {
+				gone = append(gone, name)
+			}
 		}
 	}
-	temps, _ := weights.TempFiles(dir)
-	for p, target := range temps {
-		if checkpointRE.MatchString(target) || target == "metrics.csv" {
-			remove(p)
-		}
-	}
-	pngs, _ := filepath.Glob(filepath.Join(dir, ".*.png.tmp-*"))
-	for _, p := range pngs {
-		remove(p)
-	}
-	sort.Strings(gone)
 	return gone
 }

@@ -146,14 +146,16 @@ func TestRunDirLockAndTemps(t *testing.T) {
 	}
 	l2.Close()
 	for _, n := range []string{".checkpoint-000000000004.safetensors.tmp-123-456", ".metrics.csv.tmp-9-1", ".filters.png.tmp-77",
-		".keepme", ".data.bin.tmp-1-2", "checkpoint-000000000004.safetensors"} {
+		".checkpoint-00000009.safetensors.tmp-3141", ".keepme", ".data.bin.tmp-1-2", ".checkpoint-000000000004.safetensors.tmp-x",
+		"checkpoint-000000000004.safetensors"} {
 		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
 	}
 	gone := removeTemps(dir)
-	if !slices.Equal(gone, []string{".checkpoint-000000000004.safetensors.tmp-123-456", ".filters.png.tmp-77", ".metrics.csv.tmp-9-1"}) {
+	if !slices.Equal(gone, []string{".checkpoint-000000000004.safetensors.tmp-123-456", ".checkpoint-00000009.safetensors.tmp-3141",
+		".filters.png.tmp-77", ".metrics.csv.tmp-9-1"}) {
 		t.Fatalf("removed %v", gone)
 	}
-	for _, n := range []string{".keepme", ".data.bin.tmp-1-2", "checkpoint-000000000004.safetensors"} {
+	for _, n := range []string{".keepme", ".data.bin.tmp-1-2", ".checkpoint-000000000004.safetensors.tmp-x", "checkpoint-000000000004.safetensors"} {
 		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
 			t.Fatalf("%s removed", n)
 		}
