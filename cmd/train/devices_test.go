@@ -27,7 +27,7 @@ func TestDevicesAndSplitEqualOneDevice(t *testing.T) {
 		}
 		outs[strings.Join(mode, " ")] = out
 	}
-	ck := "checkpoint-00000003.safetensors"
+	ck := "checkpoint-000000000003.safetensors"
 	for _, k := range []string{"--devices 0,0", "--split 2"} {
 		sameCheckpoints(t, filepath.Join(outs[k], ck), filepath.Join(outs[""], ck), 1e-5)
 	}
@@ -48,7 +48,7 @@ func TestPlacementErrors(t *testing.T) {
 		{[]string{"--devices", "0,99"}, "no such device"},
 		{[]string{"--split", "3", "--arch", "alexnet-small"}, "do not split over 3 towers"},
 	} {
-		cmd := command(append([]string{"--data", dir, "--steps", "1", "--out", t.TempDir()}, tc.args...)...)
+		cmd := command(append([]string{"--data", dir, "--steps", "1", "--batch", "16", "--out", t.TempDir()}, tc.args...)...)
 		out, err := cmd.CombinedOutput()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {

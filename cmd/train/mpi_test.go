@@ -94,7 +94,7 @@ func TestMPIRanksEqualOneProcess(t *testing.T) {
 	if !strings.Contains(out, "MPI rank 0 of 2") {
 		t.Fatalf("the ranks did not find each other:\n%s", out)
 	}
-	ck := "checkpoint-00000005.safetensors"
+	ck := "checkpoint-000000000005.safetensors"
 	sameCheckpoints(t, filepath.Join(two, ck), filepath.Join(one, ck), 1e-5)
 	base := func(d string) []string { // the run directory's file names
 		names, _ := filepath.Glob(filepath.Join(d, "*"))
@@ -108,7 +108,7 @@ func TestMPIRanksEqualOneProcess(t *testing.T) {
 	}
 	runOK(t, "one process resuming the ranks' run", command(args(two, "--resume", two, "--steps", "8")...))
 	runOK(t, "two ranks resuming the process's run", mpirun(t, 2, nil, args(one, "--resume", one, "--steps", "8")...))
-	ck = "checkpoint-00000008.safetensors"
+	ck = "checkpoint-000000000008.safetensors"
 	sameCheckpoints(t, filepath.Join(one, ck), filepath.Join(two, ck), 1e-5)
 }
 
@@ -153,7 +153,7 @@ func TestMPISIGINTStopsEveryRank(t *testing.T) {
 	}
 	step, _ := strconv.Atoi(root[1])
 	cks := train.Checkpoints(out)
-	if len(cks) != 1 || filepath.Base(cks[0]) != filepath.Base(filepath.Join(out, "checkpoint-"+strings.Repeat("0", 8-len(root[1]))+root[1]+".safetensors")) || step < 11 {
+	if len(cks) != 1 || filepath.Base(cks[0]) != filepath.Base(filepath.Join(out, "checkpoint-"+strings.Repeat("0", 12-len(root[1]))+root[1]+".safetensors")) || step < 11 {
 		t.Fatalf("checkpoints %v after stopping at step %d: want exactly that step's", cks, step)
 	}
 }
