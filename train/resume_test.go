@@ -45,9 +45,12 @@ func trainUntil(t *testing.T, c Config, stop uint64) (*Trainer, string) {
 }
 
 // metricsRows reads dir's metrics.csv without the img_per_s column (a timing).
-func metricsRows(t *testing.T, dir string) []string {
+func metricsRows(t *testing.T, dir string) []string { return csvRows(t, filepath.Join(dir, "metrics.csv")) }
+
+// csvRows reads a run's CSV file without its last column (img_per_s, a timing).
+func csvRows(t *testing.T, path string) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "metrics.csv"))
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,6 +76,7 @@ func TestResumeBitIdentical(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRows := metricsRows(t, full.Cfg.Out)
+	wantHist := csvRows(t, filepath.Join(full.Cfg.Out, "history.csv"))
 
 	c := resumeConfig(t, dataDir)
 	out := c.Out
@@ -120,6 +124,9 @@ func TestResumeBitIdentical(t *testing.T) {
 	}
 	if got := metricsRows(t, out); !slices.Equal(got, wantRows) {
 		t.Fatalf("metrics.csv rows\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantRows, "\n"))
+	}
+	if got := csvRows(t, filepath.Join(out, "history.csv")); !slices.Equal(got, wantHist) || len(got) != 21 {
+		t.Fatalf("history.csv rows\n%s\nwant (21 lines)\n%s", strings.Join(got, "\n"), strings.Join(wantHist, "\n"))
 	}
 	ck, err := LoadCheckpoint(third.LastCheckpoint())
 	if err != nil || ck.State.Step != 20 || ck.State.RunID != first.State.RunID {
@@ -246,6 +253,10 @@ func TestResumeIntoOtherOut(t *testing.T) {
 	}
 	if got := Checkpoints(a.Out); !slices.Equal(got, before) {
 		t.Fatalf("A's checkpoints changed: %v, were %v", got, before)
+	}
+	hb, _ := os.ReadFile(filepath.Join(b, "history.csv"))
+	if hist := strings.Split(strings.TrimSpace(string(hb)), "\n"); len(hist) != 6 || !strings.HasPrefix(hist[1], "1,") || !strings.HasPrefix(hist[5], "5,") {
+		t.Fatalf("B's history.csv (want A's steps 1-3 and B's 4-5): %q", hist)
 	}
 	rows := metricsRows(t, b)
 	if len(rows) != 4 || !strings.HasPrefix(rows[1], "3,") || !strings.HasPrefix(rows[2], "4,") || !strings.HasPrefix(rows[3], "5,") {

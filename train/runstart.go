@@ -43,12 +43,10 @@ func openData(c Config) (*data.Dataset, []string, error) {
 	return ds, notes, nil
 }
 
-// checkDataFits refuses, before any device memory is spent, a batch larger than the training split
-// and fewer classes than the data's labels use.
+// checkDataFits refuses, before any device memory is spent, fewer classes than the data's labels
+// use. (A batch larger than the training split is Run's to refuse: a trainer that only evaluates
+// may hold fewer training images than its batch.)
 func checkDataFits(c Config, ds *data.Dataset) error {
-	if n := ds.Train.Len(); c.Batch > n {
-		return fmt.Errorf("--batch %d is larger than the %d training images of %s", c.Batch, n, ds.Path)
-	}
 	if c.Classes > 0 && c.Classes < len(ds.Classes) {
 		return fmt.Errorf("--classes %d: %s has %d classes (labels up to %d); give at least %d, or 0 for the data's", c.Classes, ds.Path, len(ds.Classes), len(ds.Classes)-1, len(ds.Classes))
 	}
@@ -156,6 +154,12 @@ func (t *Trainer) openRun() error {
 			return err
 		}
 		t.Metrics = metricsFromRows(rows)
+		if from := filepath.Dir(t.resumedFrom); filepath.Clean(from) != filepath.Clean(dir) {
+			// continuing in another directory: the per-step log comes along (openHistory trims it in place)
+			if _, err := continueRows(dir, from, "history.csv", t.State.Step); err != nil {
+				return err
+			}
+		}
 	}
 	t.out, err = openOutput(dir, t.resumedFrom != "")
 	return err

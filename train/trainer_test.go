@@ -155,7 +155,7 @@ func TestTrainerErrors(t *testing.T) {
 		{func(c *Config) { c.Schedule = "cosine" }, "--lr-schedule"},
 		{func(c *Config) { c.Out = usedOut }, "already holds checkpoints"},
 		{func(c *Config) { c.Classes = 5 }, "--classes 5: "},
-		{func(c *Config) { c.Batch = 1 << 30 }, "larger than the 64 training images"},
+		{func(c *Config) { c.Batch = 100 }, "larger than the 64 training images"},
 		{func(c *Config) { c.Resume = filepath.Join(usedOut, "checkpoint-00000007.safetensors") }, "--resume"},
 	} {
 		c := smallConfig(t, dir)

@@ -138,6 +138,13 @@ func prepare(o *options) (train.Config, error) {
 		o.out = defaultOut(ck)
 	}
 	c.Out = o.out
+	// With Resume, the checkpoint's recorded configuration fills every field not named here.
+	c.Override("out", "batch")
+	for name, given := range map[string]bool{"data": o.data != "", "format": o.format != "", "resize": o.resize != 0, "arch": o.arch != ""} {
+		if given {
+			c.Override(name)
+		}
+	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return c, fmt.Errorf("--out %s: %v", o.out, err)
 	}
