@@ -107,7 +107,7 @@ func TestRestoreConfig(t *testing.T) {
 		"channels": "1", "resize": "300", "epochs": "9", "steps": "1000", "batch": "64", "micro-batch": "16", "lr": "0.5",
 		"momentum": "0.5", "weight-decay": "0.1", "no-bias-decay": "true", "dropout": "0.1", "no-augment": "true",
 		"lr-schedule": "step:1.5", "patience": "4", "seed": "18446744073709551615", "eval-every": "3", "eval-limit": "5",
-		"ten-crop": "true", "viz-every": "2", "checkpoint-every": "6", "keep": "9"}
+		"ten-crop": "true", "viz-every": "2", "history-every": "3", "checkpoint-every": "6", "keep": "9"}
 	var args []string
 	for _, d := range flagDefs {
 		v, ok := every[d.name]

@@ -87,12 +87,18 @@ func (t *Trainer) WriteReport(final bool) error {
 }
 
 func (t *Trainer) reportSummary() []viz.KV {
+	test := "no test images (not evaluated)"
+	if s := t.Data.Test; s != nil {
+		test = fmt.Sprintf("%d %s images", s.Len(), s.Name) // "holdout" when held out of the training images
+	}
 	kv := []viz.KV{{Key: "architecture", Value: fmt.Sprintf("%s, %d parameters", t.Arch.Name, t.Arch.ParamCount())},
-		{Key: "data", Value: fmt.Sprintf("%s: %d training, %d test images, %d classes", t.Data.Path, t.Data.Train.Len(), t.Data.Test.Len(), len(t.Data.Classes))},
+		{Key: "data", Value: fmt.Sprintf("%s: %d training, %s, %d classes", t.Data.Path, t.Data.Train.Len(), test, len(t.Data.Classes))},
 		{Key: "step", Value: t.progress()}}
 	if n := len(t.Metrics); n > 0 {
 		m := t.Metrics[n-1]
-		kv = append(kv, viz.KV{Key: "test", Value: fmt.Sprintf("top-1 %.2f %%, top-5 %.2f %%, loss %.4f on %d images at step %d", 100*m.ValTop1, 100*m.ValTop5, m.ValLoss, m.ValImages, m.Step)})
+		if m.ValLoss == m.ValLoss { // NaN: a run without a test split is not evaluated
+			kv = append(kv, viz.KV{Key: "test", Value: fmt.Sprintf("top-1 %.2f %%, top-5 %.2f %%, loss %.4f on %d images at step %d", 100*m.ValTop1, 100*m.ValTop5, m.ValLoss, m.ValImages, m.Step)})
+		}
 		if m.ImgPerSec > 0 {
 			kv = append(kv, viz.KV{Key: "throughput", Value: fmt.Sprintf("%.0f img/s over the last window", m.ImgPerSec)})
 		}

@@ -45,7 +45,9 @@ func trainUntil(t *testing.T, c Config, stop uint64) (*Trainer, string) {
 }
 
 // metricsRows reads dir's metrics.csv without the img_per_s column (a timing).
-func metricsRows(t *testing.T, dir string) []string { return csvRows(t, filepath.Join(dir, "metrics.csv")) }
+func metricsRows(t *testing.T, dir string) []string {
+	return csvRows(t, filepath.Join(dir, "metrics.csv"))
+}
 
 // csvRows reads a run's CSV file without its last column (img_per_s, a timing).
 func csvRows(t *testing.T, path string) []string {
@@ -151,7 +153,7 @@ func TestResumeRestoresEveryFlag(t *testing.T) {
 		"data": dataDir, "format": "idx", "holdout": "0.25", "arch": "alexnet-small", "classes": "12", "channels": "3",
 		"resize": "32", "epochs": "3", "steps": "2", "batch": "8", "micro-batch": "4", "lr": "0.02", "momentum": "0.8",
 		"weight-decay": "0.0001", "no-bias-decay": "true", "dropout": "0.25", "no-augment": "true", "lr-schedule": "step:2,2.5",
-		"patience": "3", "seed": "77", "eval-every": "5", "eval-limit": "16", "ten-crop": "true", "viz-every": "9",
+		"patience": "3", "seed": "77", "eval-every": "5", "eval-limit": "16", "ten-crop": "true", "viz-every": "9", "history-every": "2",
 		"checkpoint-every": "11", "keep": "4",
 		// not recorded: the resumed values come from the resuming command line
 		"out": t.TempDir(), "log-format": "json", "workers": "1", "quiet": "true", "init": "", "resume": "",
