@@ -96,7 +96,7 @@ func (t *Trainer) reportSummary() []viz.KV {
 		{Key: "step", Value: t.progress()}}
 	if n := len(t.Metrics); n > 0 {
 		m := t.Metrics[n-1]
-		if m.ValLoss == m.ValLoss { // NaN: a run without a test split is not evaluated
+		if !math.IsNaN(m.ValLoss) { // NaN: a run without a test split is not evaluated
 			kv = append(kv, viz.KV{Key: "test", Value: fmt.Sprintf("top-1 %.2f %%, top-5 %.2f %%, loss %.4f on %d images at step %d", 100*m.ValTop1, 100*m.ValTop5, m.ValLoss, m.ValImages, m.Step)})
 		}
 		if m.ImgPerSec > 0 {
