@@ -102,6 +102,7 @@ func TestRunFiles(t *testing.T) {
 	fmt.Fprintln(f, "13,9.9,9.9,0,0,0.01,1")
 	f.Close()
 	c.Resume, c.Steps = out, 16
+	c.Override("steps") // as --steps on the command line: over the recorded 12
 	tr, err = NewTrainer(d, l, c)
 	if err != nil {
 		t.Fatal(err)

@@ -154,11 +154,9 @@ func (t *Trainer) openRun() error {
 			return err
 		}
 		t.Metrics = metricsFromRows(rows)
-		if from := filepath.Dir(t.resumedFrom); filepath.Clean(from) != filepath.Clean(dir) {
-			// continuing in another directory: the per-step log comes along (openHistory trims it in place)
-			if _, err := continueRows(dir, from, "history.csv", t.State.Step); err != nil {
-				return err
-			}
+		// The per-step log likewise (into another directory too), also when nothing is left to do.
+		if _, err := continueRows(dir, filepath.Dir(t.resumedFrom), "history.csv", t.State.Step); err != nil {
+			return err
 		}
 	}
 	t.out, err = openOutput(dir, t.resumedFrom != "")
