@@ -188,7 +188,7 @@ func savePanel(dir, name string, step uint64, img image.Image) error {
 	if err := viz.SavePNG(filepath.Join(dir, name), img); err != nil {
 		return err
 	}
-	sub := filepath.Join(dir, "snapshots", fmt.Sprintf("%08d", step))
+	sub := filepath.Join(dir, "snapshots", fmt.Sprintf("%0*d", checkpointDigits, step))
 	if err := os.MkdirAll(sub, 0o755); err != nil {
 		return err
 	}

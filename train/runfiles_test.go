@@ -72,7 +72,7 @@ func TestRunFiles(t *testing.T) {
 	}
 	for _, name := range []string{"filters.png", "filters-change.png", "activations-conv1.png", "activations-conv5.png", "curves.png", "probe.png",
 		"confusion.png", "mistakes.png", "filters-timeline.png", "report.html", timelineFile,
-		"snapshots/00000006/filters.png", "snapshots/00000006/confusion.png", "snapshots/00000012/activations-conv3.png", "snapshots/00000012/mistakes.png"} {
+		"snapshots/000000000006/filters.png", "snapshots/000000000006/confusion.png", "snapshots/000000000012/activations-conv3.png", "snapshots/000000000012/mistakes.png"} {
 		if st, err := os.Stat(filepath.Join(out, name)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", name, err)
 		}

@@ -165,7 +165,7 @@ func runOn(d *gpu.Device, lib *vk.Lib, c train.Config, o options, stdout, stderr
 // defaultOut is eval-<step> beside a run's checkpoint, or runs/eval-<time> for bare weights.
 func defaultOut(ck *train.Checkpoint) string {
 	if ck.State != nil {
-		return filepath.Join(filepath.Dir(ck.Path), fmt.Sprintf("eval-%08d", ck.State.Step))
+		return filepath.Join(filepath.Dir(ck.Path), fmt.Sprintf("eval-%012d", ck.State.Step))
 	}
 	return filepath.Join("runs", "eval-"+time.Now().Format("20060102-150405"))
 }

@@ -75,7 +75,7 @@ func TestEvaluateCheckpoint(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatalf("stdout %q: %v", stdout, err)
 	}
-	if want := filepath.Join(c.Out, "eval-00000006"); res.Out != want || res.Images != 48 || res.Step != 6 || res.Top1 < 0 || res.Top5 < res.Top1 || res.Top5 > 1 {
+	if want := filepath.Join(c.Out, "eval-000000000006"); res.Out != want || res.Images != 48 || res.Step != 6 || res.Top1 < 0 || res.Top5 < res.Top1 || res.Top5 > 1 {
 		t.Errorf("result %+v, want 48 images at step 6 written to %s, 0 ≤ top-1 ≤ top-5 ≤ 1", res, want)
 	}
 	if !strings.Contains(stderr, "top-1") || !strings.Contains(stderr, "per class, worst first") || !strings.Contains(stderr, "bin/classify --weights "+ck) {

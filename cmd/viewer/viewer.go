@@ -265,9 +265,9 @@ func (v *viewer) screenshot() {
 		fmt.Fprintln(os.Stderr, "viewer: nothing drawn yet; no screenshot")
 		return
 	}
-	path := filepath.Join(v.out, fmt.Sprintf("screenshot-%08d.png", step))
+	path := filepath.Join(v.out, fmt.Sprintf("screenshot-%012d.png", step))
 	for i := 2; fileExists(path); i++ {
-		path = filepath.Join(v.out, fmt.Sprintf("screenshot-%08d-%d.png", step, i))
+		path = filepath.Join(v.out, fmt.Sprintf("screenshot-%012d-%d.png", step, i))
 	}
 	if err := viz.SavePNG(path, v.img); err != nil {
 		v.fail(err)

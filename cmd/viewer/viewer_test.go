@@ -113,7 +113,7 @@ func TestViewerTrainsShowsAndQuits(t *testing.T) {
 	if len(shots) != 6 {
 		t.Fatalf("--watch: screenshots %q, want a sixth; output:\n%s", shots, log)
 	}
-	w := loadPNG(t, filepath.Join(out, "screenshot-00000007-4.png"))
+	w := loadPNG(t, filepath.Join(out, "screenshot-000000000007-4.png"))
 	fr, _, cr, _ := viz.DashboardLayout(480, 320)
 	if w.Rect.Size() != image.Pt(480, 320) || colours(w, fr) < 64 {
 		t.Errorf("--watch screenshot %v: blank filter panel or wrong size", w.Rect)
