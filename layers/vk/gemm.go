@@ -71,6 +71,14 @@ func (g Gemm) flags() uint32 {
 	if g.ReLU {
 		f |= shaders.FlagRelu
 	}
+	// Layout hints for the GPU-shaped kernels (the others ignore them): load each operand's tile
+	// along its contiguous dimension, the one with the smaller stride.
+	if g.M > 1 && (g.K2 == 1 || g.SAm < g.SAk2) {
+		f |= shaders.FlagAmContig
+	}
+	if g.K2 > 1 && (g.N == 1 || g.SBk2 < g.SBn2) {
+		f |= shaders.FlagBkContig
+	}
 	return f
 }
 
@@ -195,8 +203,9 @@ func (g Gemm) k1Block(cols, panel int) int {
 	return gpu.DivUp(g.K1, min(n, g.K1)) // n even blocks
 }
 
-// splitsFor returns a split-K factor that gives a product at least about 16 workgroups (two
-// cores, or many GPU units, kept busy) of the chosen gemm variant, bounded by the k1 range.
+// splitsFor returns a split-K factor that gives a product at least about the chosen gemm variant's
+// Workgroups (a CPU's cores, or a GPU's many compute units, kept busy), bounded by the k1 range
+// and by maxPartials floats of partial products.
 func (l *Lib) splitsFor(g Gemm) int {
 	v := l.Choice.Of(ProductGemm)
 	cols := v.Cols
@@ -204,8 +213,12 @@ func (l *Lib) splitsFor(g Gemm) int {
 		cols = v.NarrowCols
 	}
 	groups := gpu.DivUp(g.N, cols) * gpu.DivUp(g.M, v.Rows) * g.Z
-	return max(1, min(g.K1, 16/max(groups, 1)))
+	_, _, outs, _ := g.span()
+	return max(1, min(g.K1, v.Workgroups/max(groups, 1), maxPartials/outs))
 }
+
+// maxPartials bounds the scratch of split-K partial products (64 MiB).
+const maxPartials = 16 << 20
 
 // partials returns a scratch buffer of at least floats for split-K partial products. Buffers are
 // kept until Free, since recorded sequences go on using them.
