@@ -256,7 +256,9 @@ func (v *Variant) check(info gpu.Info, p Product) (string, error) {
 		sum.SubgroupOps |= n.SubgroupOps
 		sum.MinSubgroup = max(sum.MinSubgroup, n.MinSubgroup)
 		sum.FullSubgroups = sum.FullSubgroups || n.FullSubgroups
-		sum.LocalSize = n.LocalSize
+		if n.Invocations() > sum.Invocations() { // the largest workgroup of the variant's kernels
+			sum.LocalSize = n.LocalSize
+		}
 	}
 	return describeNeeds(sum, info), nil
 }
