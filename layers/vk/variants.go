@@ -46,6 +46,9 @@ type Variant struct {
 	// Workgroups is how many workgroups split-K (splitsFor) aims to give a product with few
 	// outputs and a long k: enough to keep the device's cores or compute units busy.
 	Workgroups int
+	// AutoSplit: a product with fewer workgroups than a quarter of Workgroups and one long k range
+	// (linear layers at small batches) is split as well, not only where the caller asks.
+	AutoSplit bool
 	// Prefer, when set, can turn the automatic choice away from a variant the device runs (say,
 	// a GPU-shaped tile on a CPU device), by device properties only: it returns why, or "".
 	Prefer func(gpu.Info) string
@@ -84,7 +87,7 @@ var variants = []*Variant{
 			ProductConv: {register("conv2d_fwd_gpu", convPC{}), register("conv2d_fwd_narrow_gpu", convPC{})},
 		},
 		Rows: shaders.GpuRows, Cols: shaders.GpuCols, NarrowCols: shaders.GpuNarrowCols,
-		Workgroups: gpuWorkgroups, Prefer: preferGPU,
+		Workgroups: gpuWorkgroups, AutoSplit: true, Prefer: preferGPU,
 	},
 	{
 		Name: "gpu-small", Doc: "the gpu variant's tile at 64×64 per workgroup of 64 (8 KiB of shared memory), for GPUs below the gpu variant's needs",
@@ -93,7 +96,7 @@ var variants = []*Variant{
 			ProductConv: {register("conv2d_fwd_gpu_small", convPC{}), register("conv2d_fwd_narrow_gpu_small", convPC{})},
 		},
 		Rows: shaders.GpuSmallRows, Cols: shaders.GpuSmallCols, NarrowCols: shaders.GpuSmallNarrowCols,
-		Workgroups: gpuWorkgroups, Prefer: preferGPU,
+		Workgroups: gpuWorkgroups, AutoSplit: true, Prefer: preferGPU,
 	},
 	{
 		Name: "tile", Doc: "register tile, A's rows shared by subgroupBroadcast (fastest on CPU devices)",

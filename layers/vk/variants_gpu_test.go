@@ -53,6 +53,21 @@ func TestGPUTypeGetsGPUVariant(t *testing.T) {
 		t.Fatalf("dispatched %s, want %s", got, want)
 	}
 
+	// A linear layer's forward at a small batch has few tiles: split-K with the bias and ReLU
+	// applied by the reduce pass.
+	fc := plainGemm(8, 200, 2048, 1)
+	fc.Bias, fc.ReLU = ColBias, true
+	noBias := fc // dispatched passes no bias
+	noBias.Bias = NoBias
+	if got, want := strings.Join(dispatched(t, d, l, noBias), " "), l.Choice.Of(ProductGemm).Kernels[ProductGemm][0]+" gemm_reduce"; got != want {
+		t.Fatalf("linear-shaped product dispatched %s, want %s", got, want)
+	}
+	na, nb, nc, nbias := fc.span()
+	a, b, bias := layerstest.Rand(na, 6), layerstest.Rand(nb, 7), layerstest.Rand(nbias, 8)
+	wantC = make([]float64, nc)
+	gemmRef(wantC, f64(a), f64(b), f64(bias), fc)
+	checkGemm(t, d, l, fc, a, b, bias, make([]float32, nc), wantC)
+
 	p := layers.Conv2D{N: 2, C: 5, H: 17, W: 17, K: 20, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}
 	x, w := layerstest.Rand(p.N*p.C*p.H*p.W, 4), layerstest.Rand(p.K*p.C*9, 5)
 	ny := p.N * p.K * p.OutH() * p.OutW()
