@@ -21,7 +21,7 @@ func (o *Options) RegisterFlags(fs *pflag.FlagSet) {
 	if o.Kernels == "" {
 		o.Kernels = "auto"
 	}
-	fs.StringVar(&o.Kernels, "kernels", o.Kernels, "product kernels' variant: auto (the first this device runs: tile, else portable), tile (subgroup tile; needs full subgroups of 8 or more) or portable (any device); bin/devices shows each device's choice and why ($ALEXNET_KERNELS sets the default)")
+	fs.StringVar(&o.Kernels, "kernels", o.Kernels, "product kernels' variant: auto (on GPUs gpu, else gpu-small; on CPU devices tile, else portable), gpu (shared-memory tiles of 128×128; needs 256 invocations and 16 KiB), gpu-small (64×64; 64 invocations, 8 KiB), tile (subgroup tile; needs full subgroups of 8 or more) or portable (any device); bin/devices shows each device's choice and why ($ALEXNET_KERNELS sets the default)")
 	fs.Var((*vectorWidth)(&o.VectorWidth), "vector-width", "lavapipe's SIMD width (LP_NATIVE_VECTOR_WIDTH): auto (512 on AVX-512 CPUs unless the variable is set), 256, 512, or native (lavapipe's default)")
 }
 

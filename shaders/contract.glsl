@@ -27,11 +27,33 @@
 // (tile_portable.glsl) stage in shared memory between two barriers.
 #define PORTABLE_STEPS 16
 
+// The GPU-shaped product kernels (the "gpu" and "gpu-small" variants, tile_gpu.glsl): a workgroup
+// computes Rows × Cols outputs, each invocation 8 × 8 of them in registers, over k slices of
+// GpuSlice steps staged (double-buffered) through shared memory; narrow kernels, for products with
+// at most NarrowCols columns, keep the rows and take NarrowCols columns.
+// GpuSlice is the k steps of one shared-memory slice (both operands' tiles hold this many).
+#define GPU_SLICE 8
+// GpuRows, GpuCols, GpuNarrowCols: the "gpu" variant's tiles (256 and 64 invocations).
+#define GPU_ROWS 128
+#define GPU_COLS 128
+#define GPU_NARROW_COLS 32
+// GpuSmallRows, GpuSmallCols, GpuSmallNarrowCols: the "gpu-small" variant's tiles (64 and 32
+// invocations), for devices below the "gpu" variant's workgroup or shared-memory needs.
+#define GPU_SMALL_ROWS 64
+#define GPU_SMALL_COLS 64
+#define GPU_SMALL_NARROW_COLS 32
+
 // Epilogue flags of the product kernels (the flags member of gemm's and conv2d_fwd's push constants).
 #define FLAG_ACCUMULATE 1u // add C's previous value
 #define FLAG_ROW_BIAS 2u // add bias[z·sbiasz + m]
 #define FLAG_COL_BIAS 4u // add bias[z·sbiasz + n]
 #define FLAG_BIAS 6u // the bias mode's bits
 #define FLAG_RELU 8u // then max(v, 0)
+// Layout hints of gemm's operands, read by the GPU-shaped kernels only, which load a tile
+// along the operand's contiguous dimension so that neighbouring invocations read neighbouring
+// words: A's rows (m) are closer in memory than its steps (k); B's steps (k) are closer than
+// its columns (n).
+#define FLAG_AM_CONTIG 16u
+#define FLAG_BK_CONTIG 32u
 
 #endif

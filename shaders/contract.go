@@ -33,6 +33,24 @@ const (
 	PortableSteps = 16
 )
 
+// The GPU-shaped product kernels (the "gpu" and "gpu-small" variants, tile_gpu.glsl): a workgroup
+// computes Rows × Cols outputs, each invocation 8 × 8 of them in registers, over k slices of
+// GpuSlice steps staged (double-buffered) through shared memory; narrow kernels, for products with
+// at most NarrowCols columns, keep the rows and take NarrowCols columns.
+const (
+	// GpuSlice is the k steps of one shared-memory slice (both operands' tiles hold this many).
+	GpuSlice = 8
+	// GpuRows, GpuCols, GpuNarrowCols: the "gpu" variant's tiles (256 and 64 invocations).
+	GpuRows       = 128
+	GpuCols       = 128
+	GpuNarrowCols = 32
+	// GpuSmallRows, GpuSmallCols, GpuSmallNarrowCols: the "gpu-small" variant's tiles (64 and 32
+	// invocations), for devices below the "gpu" variant's workgroup or shared-memory needs.
+	GpuSmallRows       = 64
+	GpuSmallCols       = 64
+	GpuSmallNarrowCols = 32
+)
+
 // Epilogue flags of the product kernels (the flags member of gemm's and conv2d_fwd's push constants).
 const (
 	FlagAccumulate uint32 = 1                         // add C's previous value
@@ -40,4 +58,10 @@ const (
 	FlagColBias    uint32 = 4                         // add bias[z·sbiasz + n]
 	FlagBias              = FlagRowBias | FlagColBias // the bias mode's bits
 	FlagRelu       uint32 = 8                         // then max(v, 0)
+	// Layout hints of gemm's operands, read by the GPU-shaped kernels only, which load a tile
+	// along the operand's contiguous dimension so that neighbouring invocations read neighbouring
+	// words: A's rows (m) are closer in memory than its steps (k); B's steps (k) are closer than
+	// its columns (n).
+	FlagAmContig uint32 = 16
+	FlagBkContig uint32 = 32
 )

@@ -23,8 +23,10 @@ type Gemm struct {
 	SBiasZ                      int
 	Accumulate, ReLU            bool
 	// Splits > 1 divides the k1 range among that many workgroup layers (split-K) whose partial
-	// products a second pass sums in order: for products with few outputs and a long k (conv
-	// backward-filter). C must then be the contiguous range [0, Z·M·N) and Bias, ReLU unused.
+	// products a second pass sums in order (and to which it applies the epilogue): for products
+	// with few outputs and a long k (conv backward-filter). C must then be the contiguous range
+	// [0, Z·M·N), and a Bias or ReLU needs Z = 1 and C laid out [M][N]. Left 0, the Lib may split
+	// a product itself where its variant asks (Variant.AutoSplit); 1 never splits.
 	Splits int
 }
 
@@ -53,8 +55,8 @@ var kGemmReduce = register("gemm_reduce", gemmReducePC{})
 
 // gemmReducePC mirrors gemm_reduce.comp's push constants.
 type gemmReducePC struct {
-	C, Part               gpu.Arg
-	N, Splits, Accumulate uint32
+	C, Part, Bias          gpu.Arg
+	N, Splits, Flags, Cols uint32
 }
 
 func (g Gemm) flags() uint32 {
@@ -70,6 +72,14 @@ func (g Gemm) flags() uint32 {
 	}
 	if g.ReLU {
 		f |= shaders.FlagRelu
+	}
+	// Layout hints for the GPU-shaped kernels (the others ignore them): load each operand's tile
+	// along its contiguous dimension, the one with the smaller stride.
+	if g.M > 1 && (g.K2 == 1 || g.SAm < g.SAk2) {
+		f |= shaders.FlagAmContig
+	}
+	if g.K2 > 1 && (g.N == 1 || g.SBk2 < g.SBn2) {
+		f |= shaders.FlagBkContig
 	}
 	return f
 }
@@ -127,6 +137,9 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 	if g.N <= v.NarrowCols {
 		name, cols = v.Kernels[ProductGemm][1], v.NarrowCols
 	}
+	if g.Splits == 0 && v.AutoSplit {
+		g = g.autoSplit(v, cols)
+	}
 	splits := max(g.Splits, 1)
 	if kc := g.k1Block(cols, l.Panel); kc < g.K1 { // k1 in blocks of whole k2 ranges
 		l.gemmBlocks(s, c, a, b, bias, g, g.K1, kc, g.SAk1, g.SBk1, func(gk *Gemm, n int) { gk.K1 = n })
@@ -138,8 +151,8 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 	}
 	out, outSplit := c, 0
 	if splits > 1 {
-		if g.Bias != NoBias || g.ReLU {
-			panic("vk: split-K gemm with a bias or ReLU epilogue")
+		if (g.Bias != NoBias || g.ReLU) && !g.plainC() {
+			panic("vk: split-K gemm with a bias or ReLU epilogue and C not laid out [M][N]")
 		}
 		_, _, outSplit, _ = g.span()
 		out = l.partials(splits * outSplit)
@@ -148,7 +161,8 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 	s.Dispatch(l.kernel(name), grid, g.push(out, a, b, bias, splits, outSplit))
 	if splits > 1 {
 		l.dispatch1D(s, kGemmReduce, outSplit, shaders.ReducePerLane,
-			gemmReducePC{C: c, Part: out, N: u32(outSplit), Splits: u32(splits), Accumulate: b32(g.Accumulate)})
+			gemmReducePC{C: c, Part: out, Bias: bias, N: u32(outSplit), Splits: u32(splits),
+				Flags: g.flags() & (shaders.FlagAccumulate | shaders.FlagBias | shaders.FlagRelu), Cols: u32(g.N)})
 	}
 }
 
@@ -195,8 +209,9 @@ func (g Gemm) k1Block(cols, panel int) int {
 	return gpu.DivUp(g.K1, min(n, g.K1)) // n even blocks
 }
 
-// splitsFor returns a split-K factor that gives a product at least about 16 workgroups (two
-// cores, or many GPU units, kept busy) of the chosen gemm variant, bounded by the k1 range.
+// splitsFor returns a split-K factor that gives a product at least about the chosen gemm variant's
+// Workgroups (a CPU's cores, or a GPU's many compute units, kept busy), bounded by the k1 range
+// and by maxPartials floats of partial products.
 func (l *Lib) splitsFor(g Gemm) int {
 	v := l.Choice.Of(ProductGemm)
 	cols := v.Cols
@@ -204,8 +219,12 @@ func (l *Lib) splitsFor(g Gemm) int {
 		cols = v.NarrowCols
 	}
 	groups := gpu.DivUp(g.N, cols) * gpu.DivUp(g.M, v.Rows) * g.Z
-	return max(1, min(g.K1, 16/max(groups, 1)))
+	_, _, outs, _ := g.span()
+	return max(1, min(g.K1, v.Workgroups/max(groups, 1), maxPartials/outs))
 }
+
+// maxPartials bounds the scratch of split-K partial products (64 MiB).
+const maxPartials = 16 << 20
 
 // partials returns a scratch buffer of at least floats for split-K partial products. Buffers are
 // kept until Free, since recorded sequences go on using them.

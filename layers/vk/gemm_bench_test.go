@@ -33,4 +33,13 @@ func benchGemm(b *testing.B, g Gemm) {
 
 func BenchmarkGemm1024(b *testing.B) { benchGemm(b, plainGemm(1024, 1024, 1024, 1)) }
 
+// BenchmarkGemm4096 is the issue's GPU target (fp32 M = N = K = 4096, row-major, ≥ 25 TFLOP/s on an
+// H100/H200) under the variant this device chooses (or $ALEXNET_KERNELS forces), named in the
+// sub-benchmark: `go test -run '^$' -bench Gemm4096 -benchtime 20x ./layers/vk`. On a CPU device
+// one run takes seconds.
+func BenchmarkGemm4096(b *testing.B) {
+	_, l := setup(b)
+	b.Run(l.Choice.Of(ProductGemm).Name, func(b *testing.B) { benchGemm(b, plainGemm(4096, 4096, 4096, 1)) })
+}
+
 var _ = gpu.Read

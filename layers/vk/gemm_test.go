@@ -56,6 +56,20 @@ func TestGemmShapes(t *testing.T) {
 	tB := plainGemm(5, 70, 9, 1)
 	tB.SBk2, tB.SBn2, tB.Bias = 1, 9, ColBias
 	cases = append(cases, tB)
+	// Several row and column tiles of every variant with ragged edges (the gpu variant's 128×128 too),
+	// and A along m with B along k (the GPU tiles' other load order) over k1 blocks with gaps.
+	cases = append(cases, plainGemm(200, 300, 70, 2))
+	cases = append(cases, Gemm{M: 150, N: 140, K1: 3, K2: 13, ND: 140, Z: 1,
+		SAm: 1, SAk2: 150, SAk1: 150*13 + 5, SBn2: 3 * 13, SBk1: 13, SBk2: 1, SCm: 140, SCn2: 1})
+	// Long k over few tiles with an epilogue, which the GPU variants split themselves (Variant.AutoSplit;
+	// the reduce pass then adds the bias, C and applies ReLU), on the wide and the narrow kernel.
+	ls := plainGemm(20, 150, 1024, 1)
+	ls.Bias, ls.ReLU = ColBias, true
+	lr := plainGemm(9, 40, 777, 1)
+	lr.Bias, lr.SBiasZ, lr.Accumulate = RowBias, 9, true
+	ln := plainGemm(30, 20, 600, 1)
+	ln.Bias = ColBias
+	cases = append(cases, ls, lr, ln)
 	// Columns spanning 3 "images" of 10 positions with a gap, k split over 4×6.
 	sp := Gemm{M: 11, N: 30, K1: 4, K2: 6, ND: 10, Z: 1,
 		SAm: 24, SAk1: 6, SAk2: 1, SBk1: 6 * 10, SBk2: 10, SBn1: 4 * 6 * 10, SBn2: 1, SCm: 10, SCn1: 11*10 + 5, SCn2: 1}

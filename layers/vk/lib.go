@@ -73,7 +73,7 @@ func newLib(d *gpu.Device, info gpu.Info, kernels string) (*Lib, error) {
 		return nil, err
 	}
 	l := &Lib{Dev: d, Choice: ch, k: map[string]*gpu.Kernel{}}
-	if d.Info.IsCPU() {
+	if info.IsCPU() { // GPUs: no blocking (their kernels stage k through shared memory)
 		l.Panel = gpu.CPUL2Bytes()
 		if l.Panel == 0 {
 			l.Panel = DefaultPanel

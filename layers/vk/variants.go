@@ -43,6 +43,12 @@ type Variant struct {
 	// Kernels holds the wide and the narrow kernel of each product.
 	Kernels                map[Product][2]string
 	Rows, Cols, NarrowCols int
+	// Workgroups is how many workgroups split-K (splitsFor) aims to give a product with few
+	// outputs and a long k: enough to keep the device's cores or compute units busy.
+	Workgroups int
+	// AutoSplit: a product with fewer workgroups than a quarter of Workgroups and one long k range
+	// (linear layers at small batches) is split as well, not only where the caller asks.
+	AutoSplit bool
 	// Prefer, when set, can turn the automatic choice away from a variant the device runs (say,
 	// a GPU-shaped tile on a CPU device), by device properties only: it returns why, or "".
 	Prefer func(gpu.Info) string
@@ -75,12 +81,30 @@ func tileKernel(name string, push any) string {
 // variants lists the product kernels' variants in the order the automatic choice tries them.
 var variants = []*Variant{
 	{
+		Name: "gpu", Doc: "128×128 outputs per workgroup of 256, 8×8 per invocation, k slices double-buffered in 16 KiB of shared memory (GPUs)",
+		Kernels: map[Product][2]string{
+			ProductGemm: {register("gemm_gpu", gemmPC{}), register("gemm_narrow_gpu", gemmPC{})},
+			ProductConv: {register("conv2d_fwd_gpu", convPC{}), register("conv2d_fwd_narrow_gpu", convPC{})},
+		},
+		Rows: shaders.GpuRows, Cols: shaders.GpuCols, NarrowCols: shaders.GpuNarrowCols,
+		Workgroups: gpuWorkgroups, AutoSplit: true, Prefer: preferGPU,
+	},
+	{
+		Name: "gpu-small", Doc: "the gpu variant's tile at 64×64 per workgroup of 64 (8 KiB of shared memory), for GPUs below the gpu variant's needs",
+		Kernels: map[Product][2]string{
+			ProductGemm: {register("gemm_gpu_small", gemmPC{}), register("gemm_narrow_gpu_small", gemmPC{})},
+			ProductConv: {register("conv2d_fwd_gpu_small", convPC{}), register("conv2d_fwd_narrow_gpu_small", convPC{})},
+		},
+		Rows: shaders.GpuSmallRows, Cols: shaders.GpuSmallCols, NarrowCols: shaders.GpuSmallNarrowCols,
+		Workgroups: gpuWorkgroups, AutoSplit: true, Prefer: preferGPU,
+	},
+	{
 		Name: "tile", Doc: "register tile, A's rows shared by subgroupBroadcast (fastest on CPU devices)",
 		Kernels: map[Product][2]string{
 			ProductGemm: {tileKernel("gemm", gemmPC{}), tileKernel("gemm_narrow", gemmPC{})},
 			ProductConv: {tileKernel("conv2d_fwd", convPC{}), tileKernel("conv2d_fwd_narrow", convPC{})},
 		},
-		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols,
+		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
 	},
 	{
 		Name: "portable", Doc: "register tile, A's rows shared through workgroup memory (no subgroup operations: any device)",
@@ -88,8 +112,26 @@ var variants = []*Variant{
 			ProductGemm: {register("gemm_portable", gemmPC{}), register("gemm_narrow_portable", gemmPC{})},
 			ProductConv: {register("conv2d_fwd_portable", convPC{}), register("conv2d_fwd_narrow_portable", convPC{})},
 		},
-		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols,
+		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
 	},
+}
+
+// Split-K targets: a CPU device has a few cores; a GPU has tens to over a hundred compute units
+// (132 SMs on an H100), each of which should get a couple of workgroups.
+const (
+	cpuWorkgroups = 16
+	gpuWorkgroups = 512
+)
+
+// preferGPU keeps the automatic choice of the GPU-shaped variants to devices whose type is a GPU
+// (discrete, integrated or virtual): on a CPU device (lavapipe, SwiftShader) shared memory goes
+// through slow per-lane paths and barriers, and the register tiles win. Forcing one still works.
+func preferGPU(info gpu.Info) string {
+	switch info.Type {
+	case "discrete", "integrated", "virtual":
+		return ""
+	}
+	return fmt.Sprintf("device type %s: the shared-memory tiles are for GPUs (discrete, integrated, virtual)", info.Type)
 }
 
 // VariantNames returns the values --kernels takes: auto, then every variant's name.
@@ -217,7 +259,9 @@ func (v *Variant) check(info gpu.Info, p Product) (string, error) {
 		sum.SubgroupOps |= n.SubgroupOps
 		sum.MinSubgroup = max(sum.MinSubgroup, n.MinSubgroup)
 		sum.FullSubgroups = sum.FullSubgroups || n.FullSubgroups
-		sum.LocalSize = n.LocalSize
+		if n.Invocations() > sum.Invocations() { // the largest workgroup of the variant's kernels
+			sum.LocalSize = n.LocalSize
+		}
 	}
 	return describeNeeds(sum, info), nil
 }
