@@ -17,12 +17,9 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
-
-	"github.com/goki/vgpu/vgpu"
-	vk "github.com/goki/vulkan"
 )
 
-// Vulkan calls stay on the main OS thread: glfw (the viewer's window) requires it, and vgpu assumes it.
+// Vulkan calls stay on the main OS thread, as the viewer's window (glfw) requires of its own.
 func init() { runtime.LockOSThread() }
 
 // Options selects and configures a device.
@@ -44,14 +41,13 @@ type Options struct {
 	Kernels string
 }
 
-// Device is an open compute device: a Vulkan instance (through vgpu) and our own VkDevice with
-// bufferDeviceAddress. Not safe for concurrent use.
+// Device is an open compute device: a Vulkan instance and a VkDevice with bufferDeviceAddress, both
+// created by this package's C core (no window system involved). Not safe for concurrent use.
 type Device struct {
 	Info  Info
-	gp    *vgpu.GPU
+	inst  *C.vkc_instance
 	d     *C.vkc_dev
-	cb    vk.DebugReportCallback
-	token unsafe.Pointer // C memory identifying this device to the validation callback
+	token unsafe.Pointer // C memory identifying this device to the validation callback; nil without validation
 
 	mu       sync.Mutex
 	messages []string
@@ -151,18 +147,15 @@ func Open(opt Options) (dev *Device, err error) {
 	if opt.Kernels == "" {
 		opt.Kernels = os.Getenv("ALEXNET_KERNELS")
 	}
-	gp, err := newInstance(opt)
-	if err != nil {
+	dev = &Device{Kernels: opt.Kernels}
+	if opt.Validation {
+		dev.watchValidation()
+	}
+	if dev.inst, err = newInstance(opt, dev.token); err != nil {
+		dev.destroyInstance()
 		return nil, err
 	}
-	dev = &Device{gp: gp, Kernels: opt.Kernels}
-	if opt.Validation {
-		if err := dev.watchValidation(); err != nil {
-			gp.Destroy()
-			return nil, err
-		}
-	}
-	pds, infos, err := enumerate(gp)
+	pds, infos, err := enumerate(dev.inst)
 	if err != nil {
 		dev.destroyInstance()
 		return nil, err
@@ -189,61 +182,45 @@ func Open(opt Options) (dev *Device, err error) {
 // errNoDevice says what to install when Vulkan finds no device or driver.
 var errNoDevice = errors.New("gpu: no Vulkan device found (without a GPU, install lavapipe: `make setup`, or apt-get install -t bookworm-backports mesa-vulkan-drivers)")
 
-func newInstance(opt Options) (gp *vgpu.GPU, err error) {
+// newInstance configures lavapipe and creates a Vulkan instance; with validation, the Khronos layer's
+// messages go to the device that token identifies.
+func newInstance(opt Options, token unsafe.Pointer) (*C.vkc_instance, error) {
 	if err := configureLavapipe(opt.VectorWidth); err != nil {
 		return nil, fmt.Errorf("gpu: %w", err)
 	}
-	// vgpu reports failures by panicking; turn them into errors a person can act on.
-	defer func() {
-		if r := recover(); r != nil {
-			msg := fmt.Sprint(r)
-			if strings.Contains(msg, "incompatible driver") || strings.Contains(msg, "(-9)") {
-				gp, err = nil, errNoDevice
-				return
-			}
-			gp, err = nil, fmt.Errorf("gpu: Vulkan initialisation failed: %s (is a Vulkan driver installed? `make setup`)", strings.SplitN(msg, " on /", 2)[0])
-		}
-	}()
-	if err := vgpu.InitNoDisplay(); err != nil {
-		return nil, errors.New("gpu: the Vulkan loader libvulkan.so.1 was not found (install it: `make setup`, or apt-get install libvulkan1 mesa-vulkan-drivers)")
+	if opt.Validation && os.Getenv("VK_LAYER_ENABLES") == "" {
+		os.Setenv("VK_LAYER_ENABLES", "VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT")
 	}
-	gp = vgpu.NewComputeGPU()
-	// Ask for Vulkan 1.3 (vgpu asks for 1.2): kernels that share values across a subgroup require
-	// full subgroups, a 1.3 feature. A device below 1.3 still runs at its own version.
-	gp.APIVersion = vk.Version(vk.MakeVersion(1, 3, 0))
-	// Listing portability drivers needs this extension with the flag vgpu always sets (VUID-06559).
-	gp.AddInstanceExt("VK_KHR_portability_enumeration")
+	app := C.CString(opt.AppName)
+	defer C.free(unsafe.Pointer(app))
+	validation := C.int(0)
 	if opt.Validation {
-		layers, err := vgpu.ValidationLayers()
-		if err != nil || vgpu.FindString("VK_LAYER_KHRONOS_validation", layers) < 0 {
-			return nil, errors.New("gpu: validation was requested but the Khronos validation layer is not installed (apt-get install vulkan-validationlayers, or `make setup`)")
-		}
-		if os.Getenv("VK_LAYER_ENABLES") == "" {
-			os.Setenv("VK_LAYER_ENABLES", "VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT")
-		}
-		gp.AddValidationLayer("VK_LAYER_KHRONOS_validation")
-		gp.AddInstanceExt("VK_EXT_debug_report")
+		validation = 1
 	}
-	if err := gp.Config(opt.AppName); err != nil {
-		if gp.Instance != nil {
-			gp.Destroy()
-		}
-		if strings.Contains(err.Error(), "no GPU devices") {
-			return nil, errNoDevice
-		}
-		return nil, fmt.Errorf("gpu: %v", err)
+	var code C.int
+	var errbuf [256]C.char
+	inst := C.vkc_create_instance(app, validation, token, &code, &errbuf[0], C.int(len(errbuf)))
+	if inst != nil {
+		return inst, nil
 	}
-	if rc := C.vkc_load_instance(C.VkInstance(unsafe.Pointer(gp.Instance))); rc != 0 {
-		gp.Destroy()
-		return nil, fmt.Errorf("gpu: cannot load Vulkan 1.2 entry points (code %d); the driver may be too old", int(rc))
+	detail := C.GoString(&errbuf[0])
+	switch code {
+	case C.VKC_NO_LOADER:
+		return nil, fmt.Errorf("gpu: the Vulkan loader libvulkan.so.1 was not found (%s); install it: `make setup`, or apt-get install libvulkan1 mesa-vulkan-drivers", detail)
+	case C.VKC_NO_LAYER:
+		return nil, errors.New("gpu: validation was requested but the Khronos validation layer is not installed (apt-get install vulkan-validationlayers, or `make setup`)")
+	case C.VK_ERROR_INCOMPATIBLE_DRIVER:
+		return nil, errNoDevice
+	case C.VK_ERROR_LAYER_NOT_PRESENT, C.VK_ERROR_EXTENSION_NOT_PRESENT:
+		return nil, fmt.Errorf("gpu: Vulkan initialisation failed: %s (is vulkan-validationlayers installed and current? `make setup`)", detail)
 	}
-	return gp, nil
+	return nil, fmt.Errorf("gpu: Vulkan initialisation failed: %s (is a Vulkan driver installed? `make setup`)", detail)
 }
 
-func enumerate(gp *vgpu.GPU) ([]C.VkPhysicalDevice, []Info, error) {
+func enumerate(inst *C.vkc_instance) ([]C.VkPhysicalDevice, []Info, error) {
 	var pds [16]C.VkPhysicalDevice
 	var n C.uint32_t
-	if rc := C.vkc_enumerate(C.VkInstance(unsafe.Pointer(gp.Instance)), &pds[0], 16, &n); rc != 0 || n == 0 {
+	if rc := C.vkc_enumerate(C.vkc_instance_handle(inst), &pds[0], 16, &n); rc != 0 || n == 0 {
 		return nil, nil, errNoDevice
 	}
 	infos := make([]Info, n)
@@ -288,12 +265,12 @@ func describe(infos []Info) string {
 
 // List returns the Vulkan devices present, without creating a compute device.
 func List() ([]Info, error) {
-	gp, err := newInstance(Options{AppName: "alexnet-list"})
+	inst, err := newInstance(Options{AppName: "alexnet-list"}, nil)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { gp.Destroy() }()
-	_, infos, err := enumerate(gp)
+	defer C.vkc_destroy_instance(inst)
+	_, infos, err := enumerate(inst)
 	return infos, err
 }
 
@@ -319,20 +296,14 @@ func (d *Device) Close() {
 	d.destroyInstance()
 }
 
+// destroyInstance destroys the instance (and its validation messenger), then forgets the token.
 func (d *Device) destroyInstance() {
-	if d.cb != vk.NullDebugReportCallback {
-		watchMu.Lock()
-		delete(watchers, uintptr(d.token))
-		watchMu.Unlock()
-		C.free(d.token)
-		vk.DestroyDebugReportCallback(d.gp.Instance, d.cb, nil)
-		d.cb = vk.NullDebugReportCallback
+	if d.inst != nil {
+		C.vkc_destroy_instance(d.inst)
+		d.inst = nil
 	}
-	d.gp.Destroy()
+	d.unwatchValidation()
 }
-
-// newToken allocates a byte of C memory whose address identifies a device to C callbacks.
-func newToken() unsafe.Pointer { return C.malloc(1) }
 
 // vkError turns a VkResult into an error naming what was being done.
 func vkError(what string, rc C.int) error {

@@ -3,7 +3,6 @@ package gpu_test
 import (
 	"bytes"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,15 +11,7 @@ import (
 	"github.com/alexnet-vk/alexnet/shaders"
 )
 
-// This package's tests open windows next to compute devices in one process, and lavapipe's graphics
-// path crashes at 512-bit vectors (see wideGraphicsError): they run at lavapipe's default width, the
-// other packages' at --vector-width auto.
-func TestMain(m *testing.M) {
-	if os.Getenv("LP_NATIVE_VECTOR_WIDTH") == "" {
-		os.Setenv("LP_NATIVE_VECTOR_WIDTH", "256")
-	}
-	gputest.Main(m)
-}
+func TestMain(m *testing.M) { gputest.Main(m) }
 
 // pushPC and axpbPC mirror the push constants of test_push and test_axpb.
 type (

@@ -1,67 +1,66 @@
 package gpu
 
+/*
+#include <stdlib.h>
+#include <stdint.h>
+*/
+import "C"
+
 import (
 	"fmt"
 	"os"
 	"strings"
 	"sync"
 	"unsafe"
-
-	vk "github.com/goki/vulkan"
 )
 
-// goki/vulkan keeps the first Go debug callback it is given for the life of the process, so the
-// callback is a package function; each device registers it with its own token as user data.
+// The C core's debug messenger calls gpuValidationMessage with the token of the device whose instance
+// reported; watchers maps tokens to devices.
 var (
 	watchMu  sync.Mutex
 	watchers = map[uintptr]*Device{}
 )
 
-func onValidation(flags vk.DebugReportFlags, _ vk.DebugReportObjectType, _ uint64, _ uint64,
-	code int32, prefix string, msg string, user unsafe.Pointer) vk.Bool32 {
-	sev := "WARNING"
-	if flags&vk.DebugReportFlags(vk.DebugReportErrorBit) != 0 {
-		sev = "ERROR"
-	} else if flags&vk.DebugReportFlags(vk.DebugReportPerformanceWarningBit) != 0 {
-		sev = "PERFORMANCE WARNING"
-	}
-	line := fmt.Sprintf("%s [%s] %d: %s", sev, prefix, code, strings.TrimSpace(msg))
+// gpuValidationMessage receives a validation-layer message (severity 2 error, 1 warning, 0 performance
+// warning), prints it to stderr and keeps it in the device's Messages.
+//
+//export gpuValidationMessage
+func gpuValidationMessage(token unsafe.Pointer, severity C.int, id *C.char, number C.int32_t, msg *C.char) {
+	sev := [...]string{"PERFORMANCE WARNING", "WARNING", "ERROR"}[min(max(int(severity), 0), 2)]
+	line := fmt.Sprintf("%s [%s] %d: %s", sev, C.GoString(id), int32(number), strings.TrimSpace(C.GoString(msg)))
 	fmt.Fprintln(os.Stderr, "vulkan validation:", line)
 	watchMu.Lock()
-	d := watchers[uintptr(user)]
+	d := watchers[uintptr(token)]
 	watchMu.Unlock()
 	if d != nil {
 		d.mu.Lock()
 		d.messages = append(d.messages, line)
 		d.mu.Unlock()
 	}
-	return vk.Bool32(vk.False)
 }
 
-// watchValidation registers the debug-report callback for warnings and errors.
-func (d *Device) watchValidation() error {
-	d.token = newToken()
+// watchValidation gives the device a token for the messenger to report with.
+func (d *Device) watchValidation() {
+	d.token = C.malloc(1)
 	watchMu.Lock()
 	watchers[uintptr(d.token)] = d
 	watchMu.Unlock()
-	var cb vk.DebugReportCallback
-	ret := vk.CreateDebugReportCallback(d.gp.Instance, &vk.DebugReportCallbackCreateInfo{
-		SType: vk.StructureTypeDebugReportCallbackCreateInfo,
-		Flags: vk.DebugReportFlags(vk.DebugReportErrorBit | vk.DebugReportWarningBit |
-			vk.DebugReportPerformanceWarningBit),
-		PfnCallback: onValidation,
-		// C memory, not a Go pointer: the layer keeps it and hands it back to onValidation.
-		PUserData: d.token,
-	}, nil, &cb)
-	if ret != vk.Success {
-		return fmt.Errorf("gpu: cannot register the validation callback (VkResult %d)", ret)
+}
+
+// unwatchValidation forgets the token (after the instance, and its messenger, are gone).
+func (d *Device) unwatchValidation() {
+	if d.token == nil {
+		return
 	}
-	d.cb = cb
-	return nil
+	watchMu.Lock()
+	delete(watchers, uintptr(d.token))
+	watchMu.Unlock()
+	C.free(d.token)
+	d.token = nil
 }
 
 // Validating reports whether the validation layer watches this device.
-func (d *Device) Validating() bool { return d.cb != vk.NullDebugReportCallback }
+func (d *Device) Validating() bool { return d.token != nil }
 
 // Messages returns the validation warnings and errors reported so far.
 func (d *Device) Messages() []string {

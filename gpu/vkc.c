@@ -1,7 +1,6 @@
 // vkc.c: see vkc.h. Plain Vulkan 1.2 compute, no descriptor sets: kernels get buffer device addresses
 // and scalars through push constants.
 #include "vkc.h"
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,12 +66,13 @@ struct vkc_dev {
 #undef DFN
 };
 
-int vkc_load_instance(VkInstance inst) {
-	void *lib = dlopen("libvulkan.so.1", RTLD_NOW | RTLD_NOLOAD);
-	if (!lib) lib = dlopen("libvulkan.so.1", RTLD_NOW);
-	if (!lib) return -1;
-	p_vkGetInstanceProcAddr = (PFN_vkGetInstanceProcAddr)dlsym(lib, "vkGetInstanceProcAddr");
-	if (!p_vkGetInstanceProcAddr) return -1;
+// instance_api is the API version of the newest instance: what a physical device may be asked about is
+// limited by the lower of it and the device's own version.
+static uint32_t instance_api;
+
+int vkc_load_instance(VkInstance inst, PFN_vkGetInstanceProcAddr gipa, uint32_t api) {
+	p_vkGetInstanceProcAddr = gipa;
+	instance_api = api;
 #define LOADI(name) p_##name = (PFN_##name)p_vkGetInstanceProcAddr(inst, #name); if (!p_##name) return -2;
 	LOADI(vkEnumeratePhysicalDevices)
 	LOADI(vkGetPhysicalDeviceProperties)
@@ -97,16 +97,18 @@ void vkc_query(VkPhysicalDevice pd, vkc_info *info) {
 	VkPhysicalDeviceProperties base;
 	p_vkGetPhysicalDeviceProperties(pd, &base);
 	info->api_version = base.apiVersion;
+	uint32_t api = base.apiVersion < instance_api ? base.apiVersion : instance_api;
 	VkPhysicalDeviceSubgroupSizeControlProperties ssc = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES};
 	VkPhysicalDeviceSubgroupProperties sub = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
 	// Subgroup size control properties are core only from Vulkan 1.3, like maintenance4's.
-	if (base.apiVersion >= VK_API_VERSION_1_3) sub.pNext = &ssc;
+	if (api >= VK_API_VERSION_1_3) sub.pNext = &ssc;
 	VkPhysicalDeviceMaintenance3Properties m3 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES, .pNext = &sub};
 	VkPhysicalDeviceDriverProperties drv = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES, .pNext = &m3};
 	VkPhysicalDeviceMaintenance4Properties m4 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_PROPERTIES, .pNext = &drv};
 	VkPhysicalDeviceProperties2 p2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
-	// Maintenance4 properties are core only from Vulkan 1.3; chaining them on an older device is invalid.
-	p2.pNext = base.apiVersion >= VK_API_VERSION_1_3 ? (void *)&m4 : (void *)&drv;
+	// Maintenance4 properties are core only from Vulkan 1.3; chaining them on an older device (or
+	// through a 1.2 instance) is invalid.
+	p2.pNext = api >= VK_API_VERSION_1_3 ? (void *)&m4 : (void *)&drv;
 	p_vkGetPhysicalDeviceProperties2(pd, &p2);
 	VkPhysicalDeviceProperties *p = &p2.properties;
 	snprintf(info->name, sizeof info->name, "%s", p->deviceName);
@@ -116,7 +118,7 @@ void vkc_query(VkPhysicalDevice pd, vkc_info *info) {
 	info->device_id = p->deviceID;
 	info->max_storage_buffer_range = p->limits.maxStorageBufferRange;
 	info->max_memory_allocation_size = m3.maxMemoryAllocationSize;
-	info->max_buffer_size = base.apiVersion >= VK_API_VERSION_1_3 ? m4.maxBufferSize : m3.maxMemoryAllocationSize;
+	info->max_buffer_size = api >= VK_API_VERSION_1_3 ? m4.maxBufferSize : m3.maxMemoryAllocationSize;
 	info->max_push_constants_size = p->limits.maxPushConstantsSize;
 	for (int i = 0; i < 3; i++) {
 		info->max_workgroup_count[i] = p->limits.maxComputeWorkGroupCount[i];
@@ -136,7 +138,7 @@ void vkc_query(VkPhysicalDevice pd, vkc_info *info) {
 	VkPhysicalDeviceVulkan13Features f13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
 	VkPhysicalDeviceVulkan12Features f12 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
 	VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &f12};
-	if (base.apiVersion >= VK_API_VERSION_1_3) f12.pNext = &f13;
+	if (api >= VK_API_VERSION_1_3) f12.pNext = &f13;
 	info->has_vulkan12 = base.apiVersion >= VK_API_VERSION_1_2;
 	if (info->has_vulkan12) {
 		p_vkGetPhysicalDeviceFeatures2(pd, &f2);
@@ -185,7 +187,8 @@ vkc_dev *vkc_create_device(VkPhysicalDevice pd, char *err, int errlen) {
 	};
 	VkPhysicalDeviceProperties props;
 	p_vkGetPhysicalDeviceProperties(pd, &props);
-	int v13 = props.apiVersion >= VK_API_VERSION_1_3;
+	// Vulkan 1.3 structures only where both the device and the instance are 1.3.
+	int v13 = props.apiVersion >= VK_API_VERSION_1_3 && instance_api >= VK_API_VERSION_1_3;
 	VkPhysicalDeviceVulkan13Features have13 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
 	VkPhysicalDeviceVulkan12Features have12 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
 	if (v13) have12.pNext = &have13;

@@ -1,8 +1,9 @@
-// vkc.h: the small C core of package gpu. goki/vulkan wraps Vulkan 1.0 only and copies structs without
-// their pNext chains, so the compute device (created with bufferDeviceAddress), buffers with device
-// addresses, pipelines with push-constant-only layouts and command buffers are driven from here, through
-// the Vulkan loader that vgpu already opened (looked up with dlsym: no link-time dependency on libvulkan,
-// so a missing loader is a Go error, not a dynamic-linker failure).
+// vkc.h: the small C core of package gpu. It drives Vulkan 1.2 compute directly: the instance (with the
+// validation layer and its messenger when asked), the compute device (created with bufferDeviceAddress),
+// buffers with device addresses, pipelines with push-constant-only layouts and command buffers. The
+// loader libvulkan.so.1 is opened with dlopen and every entry point looked up through it: no link-time
+// dependency on libvulkan (a missing loader is a Go error, not a dynamic-linker failure) and none on any
+// window system.
 #ifndef GPU_VKC_H
 #define GPU_VKC_H
 
@@ -30,8 +31,24 @@ typedef struct vkc_info {
 	uint64_t device_local_bytes;
 } vkc_info;
 
-// Instance-level setup: loads the entry points for this instance. Returns 0 or a VkResult/-1.
-int vkc_load_instance(VkInstance inst);
+// Instance creation. The codes below, or a VkResult, come back through *code when it fails.
+enum {
+	VKC_NO_LOADER = -1001,   // libvulkan.so.1 could not be opened
+	VKC_NO_LAYER = -1002,    // validation was asked for and VK_LAYER_KHRONOS_validation is absent
+	VKC_NO_ENTRY = -1003,    // an instance entry point is missing (driver or loader too old)
+};
+typedef struct vkc_instance vkc_instance;
+
+// vkc_create_instance opens the loader, creates a Vulkan 1.2+ instance (listing portability drivers
+// where the loader can) and loads its entry points. With validation, it enables the Khronos validation
+// layer and a debug messenger for warnings and errors, which it passes to the Go function
+// gpuValidationMessage with token as the first argument (messages during instance creation included).
+vkc_instance *vkc_create_instance(const char *app, int validation, void *token, int *code, char *err, int errlen);
+VkInstance vkc_instance_handle(vkc_instance *in);
+void vkc_destroy_instance(vkc_instance *in);
+// vkc_load_instance (internal to vkc_instance.c and vkc.c) loads the physical-device and device-creation
+// entry points of inst; api is the version the instance was created for. Returns 0, or -2 if one is missing.
+int vkc_load_instance(VkInstance inst, PFN_vkGetInstanceProcAddr gipa, uint32_t api);
 int vkc_enumerate(VkInstance inst, VkPhysicalDevice *out, uint32_t max, uint32_t *count);
 void vkc_query(VkPhysicalDevice pd, vkc_info *info);
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/gpu/window"
 	"github.com/alexnet-vk/alexnet/layers/vk"
 	"github.com/alexnet-vk/alexnet/train"
 	"github.com/spf13/pflag"
@@ -103,7 +104,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "viewer:", err)
 		return 2
 	}
-	if err := gpu.InitDisplay(); err != nil {
+	if err := window.InitDisplay(); err != nil {
 		fmt.Fprintf(os.Stderr, "viewer: %v.\nThe viewer needs a window; without a display, train with `train --viz-every N`, which writes the same panels (filters.png, activations-<layer>.png, curves.png, probe.png) into the run directory every N steps.\n", err)
 		return 1
 	}
@@ -120,7 +121,7 @@ func run() int {
 		return 1
 	}
 	defer lib.Free()
-	w, err := gpu.OpenWindow(gpu.WindowOptions{Title: "AlexNet viewer", Width: o.width, Height: o.height,
+	w, err := window.Open(window.Options{Title: "AlexNet viewer", Width: o.width, Height: o.height,
 		Device: d.Info.Name, Validation: o.dev.Validation})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "viewer:", err)
@@ -134,7 +135,7 @@ func run() int {
 }
 
 // trainWithWindow runs the training job with the window updating from its step hook.
-func trainWithWindow(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, o options, sc *script) int {
+func trainWithWindow(d *gpu.Device, lib *vk.Lib, w *window.Window, c train.Config, o options, sc *script) int {
 	t, err := train.NewTrainer(d, lib, c)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "viewer:", err)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/gpu/window"
 	"github.com/alexnet-vk/alexnet/train"
 )
 
@@ -60,10 +60,10 @@ func TestScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := func(evs []gpu.Event) []string {
+	keys := func(evs []window.Event) []string {
 		var out []string
 		for _, e := range evs {
-			if e.Kind == gpu.Close {
+			if e.Kind == window.Close {
 				out = append(out, "close")
 			} else {
 				out = append(out, e.Key)

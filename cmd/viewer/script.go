@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/gpu/window"
 )
 
 // scriptEnv names the environment variable holding a script of window actions, for tests and demos:
@@ -82,11 +82,11 @@ func (s *script) stopTraining() {
 
 // events returns the actions due now as window events, up to the next "steps:N"; resizes are asked
 // of the window directly, whose Resize event follows.
-func (s *script) events(w *gpu.Window) []gpu.Event {
+func (s *script) events(w *window.Window) []window.Event {
 	if s == nil || s.wait > 0 {
 		return nil
 	}
-	var evs []gpu.Event
+	var evs []window.Event
 	for len(s.acts) > 0 && s.wait == 0 {
 		a := s.acts[0]
 		s.acts = s.acts[1:]
@@ -98,9 +98,9 @@ func (s *script) events(w *gpu.Window) []gpu.Event {
 		case a.resize != image.Point{}:
 			w.SetSize(a.resize.X, a.resize.Y)
 		case a.key == "close":
-			evs = append(evs, gpu.Event{Kind: gpu.Close})
+			evs = append(evs, window.Event{Kind: window.Close})
 		default:
-			evs = append(evs, gpu.Event{Kind: gpu.KeyPress, Key: a.key})
+			evs = append(evs, window.Event{Kind: window.KeyPress, Key: a.key})
 		}
 	}
 	return evs

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/gpu/window"
 	"github.com/alexnet-vk/alexnet/train"
 	"github.com/alexnet-vk/alexnet/viz"
 )
@@ -29,7 +29,7 @@ type source interface {
 
 // viewer is the window's state: what it shows, the keys' effects, and what showing costs.
 type viewer struct {
-	win     *gpu.Window
+	win     *window.Window
 	src     source
 	trainer *train.Trainer // nil when browsing
 	out     string         // run directory: screenshots go here
@@ -59,7 +59,7 @@ type viewer struct {
 	cost                  costs
 }
 
-func newViewer(ctx context.Context, cancel context.CancelFunc, w *gpu.Window, t *train.Trainer, out string, refresh int, sc *script) *viewer {
+func newViewer(ctx context.Context, cancel context.CancelFunc, w *window.Window, t *train.Trainer, out string, refresh int, sc *script) *viewer {
 	v := &viewer{win: w, out: out, refresh: refresh, script: sc, ctx: ctx, cancel: cancel, state: "training"}
 	if t != nil {
 		v.setTrainer(t)
@@ -156,10 +156,10 @@ func (v *viewer) affordable(cost time.Duration, steps int, budget float64) bool 
 }
 
 // poll returns the window's pending events and the script's next ones.
-func (v *viewer) poll() []gpu.Event { return append(v.win.Poll(), v.script.events(v.win)...) }
+func (v *viewer) poll() []window.Event { return append(v.win.Poll(), v.script.events(v.win)...) }
 
 // wait is poll for idle loops: it sleeps up to 0.1 s for an event unless the script has one ready.
-func (v *viewer) wait() []gpu.Event {
+func (v *viewer) wait() []window.Event {
 	if ev := v.script.events(v.win); len(ev) > 0 {
 		return append(v.win.Poll(), ev...)
 	}
@@ -167,14 +167,14 @@ func (v *viewer) wait() []gpu.Event {
 }
 
 // handle applies window events: keys, resizes and close requests.
-func (v *viewer) handle(evs []gpu.Event) {
+func (v *viewer) handle(evs []window.Event) {
 	for _, e := range evs {
 		switch e.Kind {
-		case gpu.Close:
+		case window.Close:
 			v.stop()
-		case gpu.Resize:
+		case window.Resize:
 			v.draw()
-		case gpu.KeyPress:
+		case window.KeyPress:
 			v.key(e.Key)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/gpu/window"
 	"github.com/alexnet-vk/alexnet/layers/vk"
 	"github.com/alexnet-vk/alexnet/train"
 	"github.com/spf13/pflag"
@@ -20,7 +21,7 @@ const followEvery = 2 * time.Second
 
 // watch browses a checkpoint file, or a run directory following its newest checkpoint, without
 // training: the net is built for one image at a time and loaded from the checkpoint.
-func watch(d *gpu.Device, lib *vk.Lib, w *gpu.Window, c train.Config, fs *pflag.FlagSet, o options, sc *script) int {
+func watch(d *gpu.Device, lib *vk.Lib, w *window.Window, c train.Config, fs *pflag.FlagSet, o options, sc *script) int {
 	fi, err := os.Stat(o.watch)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "viewer: --watch %s: %v\n", o.watch, err)

@@ -1,4 +1,4 @@
-package gpu_test
+package window_test
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexnet-vk/alexnet/gpu"
 	"github.com/alexnet-vk/alexnet/gpu/gputest"
+	"github.com/alexnet-vk/alexnet/gpu/window"
 )
 
 // pattern is a test image with distinct values in every channel across the frame: gradients in red
@@ -30,7 +30,7 @@ func pattern(w, h, seed int) *image.RGBA {
 }
 
 // screenMatches reads the window's area from the X server and compares it with img.
-func screenMatches(t *testing.T, x *xconn, w *gpu.Window, img *image.RGBA) {
+func screenMatches(t *testing.T, x *xconn, w *window.Window, img *image.RGBA) {
 	t.Helper()
 	px, py := w.Position()
 	var got *image.RGBA
@@ -60,9 +60,9 @@ func screenMatches(t *testing.T, x *xconn, w *gpu.Window, img *image.RGBA) {
 }
 
 // waitEvents polls the window until pred holds for the events seen so far (or 10 s pass).
-func waitEvents(t *testing.T, w *gpu.Window, what string, pred func([]gpu.Event) bool) []gpu.Event {
+func waitEvents(t *testing.T, w *window.Window, what string, pred func([]window.Event) bool) []window.Event {
 	t.Helper()
-	var seen []gpu.Event
+	var seen []window.Event
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		seen = append(seen, w.Wait(0.05)...)
@@ -81,7 +81,7 @@ func TestWindowShowsImagesAndReportsKeys(t *testing.T) {
 	d := gputest.Device(t)
 	disp := startXvfb(t, 640, 480)
 	t.Setenv("DISPLAY", fmt.Sprintf(":%d", disp))
-	w, err := gpu.OpenWindow(gpu.WindowOptions{Title: "window test", Width: 320, Height: 240, Device: d.Info.Name, Validation: true})
+	w, err := window.Open(window.Options{Title: "window test", Width: 320, Height: 240, Device: d.Info.Name, Validation: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,10 +117,10 @@ func TestWindowShowsImagesAndReportsKeys(t *testing.T) {
 		}
 	}
 	want := []string{"q", "space", "right", "escape", "s"}
-	evs := waitEvents(t, w, "5 key presses", func(ev []gpu.Event) bool { return len(ev) >= len(want) })
+	evs := waitEvents(t, w, "5 key presses", func(ev []window.Event) bool { return len(ev) >= len(want) })
 	var keys []string
 	for _, e := range evs {
-		if e.Kind == gpu.KeyPress {
+		if e.Kind == window.KeyPress {
 			keys = append(keys, e.Key)
 		}
 	}
@@ -129,8 +129,8 @@ func TestWindowShowsImagesAndReportsKeys(t *testing.T) {
 	}
 
 	w.SetSize(400, 300)
-	waitEvents(t, w, "a resize to 400×300", func(ev []gpu.Event) bool {
-		return slices.ContainsFunc(ev, func(e gpu.Event) bool { return e.Kind == gpu.Resize && e.Width == 400 && e.Height == 300 })
+	waitEvents(t, w, "a resize to 400×300", func(ev []window.Event) bool {
+		return slices.ContainsFunc(ev, func(e window.Event) bool { return e.Kind == window.Resize && e.Width == 400 && e.Height == 300 })
 	})
 	img := pattern(400, 300, 2)
 	if err := w.Show(img); err != nil {
@@ -141,8 +141,8 @@ func TestWindowShowsImagesAndReportsKeys(t *testing.T) {
 	if err := x.closeTopWindow(); err != nil {
 		t.Fatal(err)
 	}
-	waitEvents(t, w, "a close request", func(ev []gpu.Event) bool {
-		return slices.ContainsFunc(ev, func(e gpu.Event) bool { return e.Kind == gpu.Close })
+	waitEvents(t, w, "a close request", func(ev []window.Event) bool {
+		return slices.ContainsFunc(ev, func(e window.Event) bool { return e.Kind == window.Close })
 	})
 }
 
@@ -152,13 +152,13 @@ func TestWindowWithoutDisplay(t *testing.T) {
 	for _, disp := range []string{"", ":4093"} {
 		t.Setenv("DISPLAY", disp)
 		t.Setenv("WAYLAND_DISPLAY", "")
-		w, err := gpu.OpenWindow(gpu.WindowOptions{Title: "nowhere"})
+		w, err := window.Open(window.Options{Title: "nowhere"})
 		if err == nil {
 			w.Close()
 			t.Fatalf("DISPLAY=%q: a window opened", disp)
 		}
-		if !errors.Is(err, gpu.ErrNoDisplay) {
-			t.Errorf("DISPLAY=%q: err = %v, want one wrapping gpu.ErrNoDisplay", disp, err)
+		if !errors.Is(err, window.ErrNoDisplay) {
+			t.Errorf("DISPLAY=%q: err = %v, want one wrapping window.ErrNoDisplay", disp, err)
 		}
 		t.Logf("DISPLAY=%q: %v", disp, err)
 	}

@@ -1,4 +1,7 @@
-package gpu
+// Package window puts images on screen for the viewer: a GLFW window drawn through vgpu's swapchain
+// and one textured quad. It is the only package that links GLFW and X11; only cmd/viewer imports it,
+// so the headless commands need no display libraries.
+package window
 
 import (
 	"bytes"
@@ -6,6 +9,7 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/go-gl/glfw/v3.3/glfw"
@@ -14,11 +18,14 @@ import (
 	vk "github.com/goki/vulkan"
 )
 
-// ErrNoDisplay is returned (wrapped) by InitDisplay and OpenWindow when no window can be opened.
+// glfw must be called from the main OS thread.
+func init() { runtime.LockOSThread() }
+
+// ErrNoDisplay is returned (wrapped) by InitDisplay and Open when no window can be opened.
 var ErrNoDisplay = errors.New("no display")
 
-// WindowOptions configures OpenWindow.
-type WindowOptions struct {
+// Options configures Open.
+type Options struct {
 	Title         string
 	Width, Height int // initial size in pixels (default 1280×800)
 	// Device names the physical device to draw on (a Device's Info.Name, so the window and the
@@ -51,12 +58,13 @@ type Event struct {
 // Window is a desktop window that shows one RGBA image, drawn as a textured quad through vgpu's
 // graphics pipeline (vdraw) and swapchain. It has its own Vulkan instance and device; call it from
 // the main goroutine only (glfw requires the main OS thread, which this package locks in init).
+// Open the compute gpu.Device first when both are wanted: the window is put on its physical device by name.
 type Window struct {
 	win      *glfw.Window
 	gp       *vgpu.GPU
 	surf     *vgpu.Surface
 	drw      *vdraw.Drawer
-	sink     *Device // holds the validation callback and destroys the instance
+	sink     *sink // collects the validation layer's messages for this window's instance
 	texSize  image.Point
 	events   []Event
 	pendingW int
@@ -68,7 +76,7 @@ type Window struct {
 var displayReady bool
 
 // InitDisplay connects to the display (glfw.Init), or returns ErrNoDisplay wrapped with the reason
-// there is none. OpenWindow calls it; calling it first fails fast, before slower work.
+// there is none. Open calls it; calling it first fails fast, before slower work.
 func InitDisplay() (err error) {
 	if displayReady {
 		return nil
@@ -95,8 +103,8 @@ func InitDisplay() (err error) {
 	return nil
 }
 
-// OpenWindow opens a window on the display and prepares Vulkan to draw images into it.
-func OpenWindow(opt WindowOptions) (w *Window, err error) {
+// Open opens a window on the display and prepares Vulkan to draw images into it.
+func Open(opt Options) (w *Window, err error) {
 	if opt.Width <= 0 || opt.Height <= 0 {
 		opt.Width, opt.Height = 1280, 800
 	}
@@ -107,20 +115,20 @@ func OpenWindow(opt WindowOptions) (w *Window, err error) {
 		return nil, err
 	}
 	if err := vgpu.InitNoDisplay(); err != nil {
-		return nil, errors.New("gpu: the Vulkan loader libvulkan.so.1 was not found (install it: `make setup`)")
+		return nil, errors.New("window: the Vulkan loader libvulkan.so.1 was not found (install it: `make setup`)")
 	}
 	w = &Window{}
 	// vgpu and glfw report failures by panicking; turn them into errors and release what was made.
 	defer func() {
 		if r := recover(); r != nil {
 			w.Close()
-			w, err = nil, fmt.Errorf("gpu: cannot open a window: %v", r)
+			w, err = nil, fmt.Errorf("window: cannot open a window: %v", r)
 		}
 	}()
 	glfw.WindowHint(glfw.ClientAPI, glfw.NoAPI)
 	glfw.WindowHint(glfw.Resizable, glfw.True)
 	if w.win, err = glfw.CreateWindow(opt.Width, opt.Height, opt.Title, nil, nil); err != nil {
-		return nil, fmt.Errorf("gpu: cannot create a window: %v", err)
+		return nil, fmt.Errorf("window: cannot create a window: %v", err)
 	}
 	if err := w.initVulkan(opt); err != nil {
 		w.Close()
@@ -135,19 +143,17 @@ func OpenWindow(opt WindowOptions) (w *Window, err error) {
 }
 
 // initVulkan creates the window's instance on the named physical device, its surface and the drawer.
-func (w *Window) initVulkan(opt WindowOptions) error {
+func (w *Window) initVulkan(opt Options) error {
 	gp := vgpu.NewGPU()
 	gp.AddInstanceExt(w.win.GetRequiredInstanceExtensions()...)
 	gp.AddInstanceExt("VK_KHR_portability_enumeration")
-	// gp.Config re-points goki/vulkan's global instance functions at this instance; with debug
-	// report enabled here too, a compute Device's validation callback can still be destroyed later.
-	gp.AddInstanceExt("VK_EXT_debug_report")
 	if opt.Validation {
 		layers, err := vgpu.ValidationLayers()
 		if err != nil || vgpu.FindString("VK_LAYER_KHRONOS_validation", layers) < 0 {
-			return errors.New("gpu: validation was requested but the Khronos validation layer is not installed (apt-get install vulkan-validationlayers, or `make setup`)")
+			return errors.New("window: validation was requested but the Khronos validation layer is not installed (apt-get install vulkan-validationlayers, or `make setup`)")
 		}
 		gp.AddValidationLayer("VK_LAYER_KHRONOS_validation")
+		gp.AddInstanceExt("VK_EXT_debug_report")
 	}
 	if opt.Device != "" && os.Getenv("MESA_VK_DEVICE_SELECT") == "" {
 		// vgpu picks a device by a name substring from this variable; the compute device's name
@@ -166,24 +172,25 @@ func (w *Window) initVulkan(opt WindowOptions) error {
 		if gp.Instance != nil {
 			gp.Destroy()
 		}
-		return fmt.Errorf("gpu: window: %v", err)
+		return fmt.Errorf("window: %v", err)
 	}
 	w.gp = gp
 	if err := wideGraphicsError(w.DeviceName(), os.Getenv); err != nil {
 		return err
 	}
-	w.sink = &Device{gp: gp}
 	if opt.Validation {
-		if err := w.sink.watchValidation(); err != nil {
+		s, err := watch(gp.Instance)
+		if err != nil {
 			return err
 		}
+		w.sink = s
 	}
 	if name := w.DeviceName(); opt.Device != "" && !strings.Contains(name, opt.Device) {
-		return fmt.Errorf("gpu: the window could not be put on device %q (vgpu chose %q)", opt.Device, name)
+		return fmt.Errorf("window: the window could not be put on device %q (vgpu chose %q)", opt.Device, name)
 	}
 	sp, err := w.win.CreateWindowSurface(gp.Instance, nil)
 	if err != nil {
-		return fmt.Errorf("gpu: cannot create a Vulkan surface for the window: %v", err)
+		return fmt.Errorf("window: cannot create a Vulkan surface for the window: %v", err)
 	}
 	w.surf = vgpu.NewSurface(gp, vk.SurfaceFromPointer(sp))
 	w.surf.Format.SetMultisample(1) // one textured quad drawn 1:1 gains nothing from MSAA, and lavapipe pays 3× for it
@@ -203,7 +210,7 @@ func (w *Window) initVulkan(opt WindowOptions) error {
 		BorderColor:  vk.BorderColorFloatOpaqueBlack,
 	}, nil, &samp)
 	if ret != vk.Success {
-		return fmt.Errorf("gpu: window: cannot create a sampler (VkResult %d)", ret)
+		return fmt.Errorf("window: cannot create a sampler (VkResult %d)", ret)
 	}
 	w.drw.GetImageVal(0).Texture.Sampler.VkSampler = samp
 	return nil
@@ -286,7 +293,7 @@ func (w *Window) Show(img *image.RGBA) (err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("gpu: drawing the window failed: %v", r)
+			err = fmt.Errorf("window: drawing the window failed: %v", r)
 		}
 	}()
 	if fw, fh := w.Size(); fw == 0 || fh == 0 {
@@ -300,7 +307,7 @@ func (w *Window) Show(img *image.RGBA) (err error) {
 	} else {
 		tx := w.drw.GetImageVal(0)
 		if err := tx.Texture.SetGoImage(img, 0, vgpu.NoFlipY); err != nil {
-			return fmt.Errorf("gpu: window: %v", err)
+			return fmt.Errorf("window: %v", err)
 		}
 		tx.SetMod()
 	}
@@ -313,14 +320,10 @@ func (w *Window) Show(img *image.RGBA) (err error) {
 
 // Messages returns the validation warnings and errors reported for the window's instance.
 func (w *Window) Messages() []string {
-	if w.sink == nil {
-		return nil
-	}
-	return w.sink.Messages()
+	return w.sink.list()
 }
 
-// Close destroys the window and its Vulkan objects (safe to call twice). Close windows before the
-// compute Device.
+// Close destroys the window and its Vulkan objects (safe to call twice).
 func (w *Window) Close() {
 	if w == nil || w.closed {
 		return
@@ -336,8 +339,9 @@ func (w *Window) Close() {
 		w.surf.Destroy()
 	}
 	if w.sink != nil {
-		w.sink.destroyInstance()
-	} else if w.gp != nil {
+		w.sink.close(w.gp.Instance)
+	}
+	if w.gp != nil {
 		w.gp.Destroy()
 	}
 	if w.win != nil {
@@ -348,11 +352,14 @@ func (w *Window) Close() {
 	displayReady = false
 }
 
+// vectorWidthEnv is the variable by which lavapipe picks its SIMD width (see gpu.Options.VectorWidth).
+const vectorWidthEnv = "LP_NATIVE_VECTOR_WIDTH"
+
 // wideGraphicsError refuses a window drawn by lavapipe at 512-bit vectors: its graphics path crashes
 // there (SIGBUS on the first frame, Mesa 25.0), while compute is fine and faster.
 func wideGraphicsError(device string, getenv func(string) string) error {
 	if strings.Contains(strings.ToLower(device), "llvmpipe") && getenv(vectorWidthEnv) == "512" {
-		return fmt.Errorf("gpu: lavapipe crashes drawing windows at %s=512; use --vector-width native (or 256) in a process that opens a window", vectorWidthEnv)
+		return fmt.Errorf("window: lavapipe crashes drawing windows at %s=512; use --vector-width native (or 256) in a process that opens a window", vectorWidthEnv)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package gpu_test
+package window_test
 
 import (
 	"bufio"
