@@ -182,6 +182,9 @@ func Open(opt Options) (dev *Device, err error) {
 // errNoDevice says what to install when Vulkan finds no device or driver.
 var errNoDevice = errors.New("gpu: no Vulkan device found (without a GPU, install lavapipe: `make setup`, or apt-get install -t bookworm-backports mesa-vulkan-drivers)")
 
+// loaderName is the Vulkan loader's library (a variable so that a test can make it missing).
+var loaderName = "libvulkan.so.1"
+
 // newInstance configures lavapipe and creates a Vulkan instance; with validation, the Khronos layer's
 // messages go to the device that token identifies.
 func newInstance(opt Options, token unsafe.Pointer) (*C.vkc_instance, error) {
@@ -191,22 +194,23 @@ func newInstance(opt Options, token unsafe.Pointer) (*C.vkc_instance, error) {
 	if opt.Validation && os.Getenv("VK_LAYER_ENABLES") == "" {
 		os.Setenv("VK_LAYER_ENABLES", "VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT")
 	}
-	app := C.CString(opt.AppName)
+	app, loader := C.CString(opt.AppName), C.CString(loaderName)
 	defer C.free(unsafe.Pointer(app))
+	defer C.free(unsafe.Pointer(loader))
 	validation := C.int(0)
 	if opt.Validation {
 		validation = 1
 	}
 	var code C.int
 	var errbuf [256]C.char
-	inst := C.vkc_create_instance(app, validation, token, &code, &errbuf[0], C.int(len(errbuf)))
+	inst := C.vkc_create_instance(loader, app, validation, token, &code, &errbuf[0], C.int(len(errbuf)))
 	if inst != nil {
 		return inst, nil
 	}
 	detail := C.GoString(&errbuf[0])
 	switch code {
 	case C.VKC_NO_LOADER:
-		return nil, fmt.Errorf("gpu: the Vulkan loader libvulkan.so.1 was not found (%s); install it: `make setup`, or apt-get install libvulkan1 mesa-vulkan-drivers", detail)
+		return nil, fmt.Errorf("gpu: the Vulkan loader %s was not found (%s); install it: `make setup`, or apt-get install libvulkan1 mesa-vulkan-drivers", loaderName, detail)
 	case C.VKC_NO_LAYER:
 		return nil, errors.New("gpu: validation was requested but the Khronos validation layer is not installed (apt-get install vulkan-validationlayers, or `make setup`)")
 	case C.VK_ERROR_INCOMPATIBLE_DRIVER:

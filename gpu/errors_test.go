@@ -90,29 +90,63 @@ func TestValidationCatchesErrors(t *testing.T) {
 	_ = shared // its own message list must stay empty: gputest checks that at cleanup
 }
 
-// TestHelperOpen is the child of TestNoDeviceError: it opens a device in a process whose Vulkan loader
-// finds no driver and prints the error.
+// TestHelperOpen is the child of TestNoDeviceError, TestNoLoaderError and TestNoLayerError: it opens a
+// device (with validation when ALEXNET_GPU_HELPER_VALIDATE=1) and lists the devices, in a process whose
+// environment lacks what Vulkan needs, and prints the errors.
 func TestHelperOpen(t *testing.T) {
 	if os.Getenv("ALEXNET_GPU_HELPER") != "1" {
 		return
 	}
-	_, err := gpu.Open(gpu.Options{})
+	if name := os.Getenv("ALEXNET_GPU_HELPER_LOADER"); name != "" {
+		gpu.SetLoaderName(name)
+	}
+	_, err := gpu.Open(gpu.Options{Validation: os.Getenv("ALEXNET_GPU_HELPER_VALIDATE") == "1"})
 	fmt.Printf("open error: %v\n", err)
 	_, err = gpu.List()
 	fmt.Printf("list error: %v\n", err)
 }
 
-// Without a Vulkan driver, Open and List return an error naming the cause and the fix; nothing panics.
-func TestNoDeviceError(t *testing.T) {
-	gputest.Device(t)
+// helperOpen runs TestHelperOpen in a child process with env added and returns its output.
+func helperOpen(t *testing.T, env ...string) string {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperOpen$", "-test.v")
-	cmd.Env = append(os.Environ(), "ALEXNET_GPU_HELPER=1", "VK_ICD_FILENAMES=/nonexistent/icd.json", "VK_DRIVER_FILES=/nonexistent/icd.json")
+	cmd.Env = append(append(os.Environ(), "ALEXNET_GPU_HELPER=1", "ALEXNET_VALIDATION="), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil || strings.Contains(string(out), "panic") {
 		t.Fatalf("child failed: %v\n%s", err, out)
 	}
+	return string(out)
+}
+
+// Without a Vulkan driver, Open and List return an error naming the cause and the fix; nothing panics.
+func TestNoDeviceError(t *testing.T) {
+	gputest.Device(t)
+	out := helperOpen(t, "VK_ICD_FILENAMES=/nonexistent/icd.json", "VK_DRIVER_FILES=/nonexistent/icd.json")
 	for _, want := range []string{"open error: gpu: no Vulkan device found", "list error: gpu: no Vulkan device found", "make setup"} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
+			t.Errorf("child output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Without the Vulkan loader library, Open and List say which library is missing and how to install it.
+func TestNoLoaderError(t *testing.T) {
+	gputest.Device(t)
+	out := helperOpen(t, "ALEXNET_GPU_HELPER_LOADER=libvulkan-absent.so.1")
+	for _, want := range []string{"open error: gpu: the Vulkan loader libvulkan-absent.so.1 was not found", "list error: gpu: the Vulkan loader libvulkan-absent.so.1 was not found", "apt-get install libvulkan1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("child output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// With validation asked for and no validation layer to be found, Open says which package to install;
+// List, which never validates, still works.
+func TestNoLayerError(t *testing.T) {
+	gputest.Device(t)
+	out := helperOpen(t, "ALEXNET_GPU_HELPER_VALIDATE=1", "VK_LAYER_PATH=/nonexistent", "VK_ADD_LAYER_PATH=")
+	for _, want := range []string{"open error: gpu: validation was requested but the Khronos validation layer is not installed", "vulkan-validationlayers", "list error: <nil>"} {
+		if !strings.Contains(out, want) {
 			t.Errorf("child output lacks %q:\n%s", want, out)
 		}
 	}

@@ -39,11 +39,11 @@ enum {
 };
 typedef struct vkc_instance vkc_instance;
 
-// vkc_create_instance opens the loader, creates a Vulkan 1.2+ instance (listing portability drivers
+// vkc_create_instance opens the loader (libvulkan.so.1), creates a Vulkan 1.2+ instance (listing portability drivers
 // where the loader can) and loads its entry points. With validation, it enables the Khronos validation
 // layer and a debug messenger for warnings and errors, which it passes to the Go function
 // gpuValidationMessage with token as the first argument (messages during instance creation included).
-vkc_instance *vkc_create_instance(const char *app, int validation, void *token, int *code, char *err, int errlen);
+vkc_instance *vkc_create_instance(const char *loader, const char *app, int validation, void *token, int *code, char *err, int errlen);
 VkInstance vkc_instance_handle(vkc_instance *in);
 void vkc_destroy_instance(vkc_instance *in);
 // vkc_load_instance (internal to vkc_instance.c and vkc.c) loads the physical-device and device-creation

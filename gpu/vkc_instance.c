@@ -51,9 +51,9 @@ static int has_layer(PFN_vkEnumerateInstanceLayerProperties enumerate, const cha
 	return found;
 }
 
-vkc_instance *vkc_create_instance(const char *app, int validation, void *token, int *code, char *err, int errlen) {
+vkc_instance *vkc_create_instance(const char *loader, const char *app, int validation, void *token, int *code, char *err, int errlen) {
 	*code = 0;
-	void *lib = dlopen("libvulkan.so.1", RTLD_NOW | RTLD_LOCAL);
+	void *lib = dlopen(loader, RTLD_NOW | RTLD_LOCAL);
 	if (!lib) {
 		*code = VKC_NO_LOADER;
 		snprintf(err, errlen, "%s", dlerror());
@@ -62,7 +62,7 @@ vkc_instance *vkc_create_instance(const char *app, int validation, void *token, 
 	PFN_vkGetInstanceProcAddr gipa = (PFN_vkGetInstanceProcAddr)dlsym(lib, "vkGetInstanceProcAddr");
 	if (!gipa) {
 		*code = VKC_NO_LOADER;
-		snprintf(err, errlen, "libvulkan.so.1 has no vkGetInstanceProcAddr");
+		snprintf(err, errlen, "%s has no vkGetInstanceProcAddr", loader);
 		return NULL;
 	}
 	PFN_vkEnumerateInstanceExtensionProperties exts =
