@@ -1,5 +1,6 @@
 # AlexNet on Vulkan compute, in Go. `make demo` trains on the default dataset; `make test` runs every
-# test (GPU tests on lavapipe with validation on). Both install what they need first (`make setup`).
+# test, with the GPU suites on three software drivers (lavapipe 512- and 256-bit, SwiftShader) and
+# validation on. Both install what they need first (`make setup`).
 SHELL := /bin/bash
 GO ?= go
 GLSLC_FLAGS := --target-env=vulkan1.2 -O
@@ -7,7 +8,7 @@ SHADERS := $(wildcard shaders/*.comp)
 SPIRV := $(SHADERS:.comp=.spv)
 export CGO_ENABLED := 1
 
-.PHONY: all setup shaders build test vet demo bench clean
+.PHONY: all setup shaders build test vet demo bench gpucheck clean
 
 all: build
 
@@ -32,7 +33,9 @@ build: setup
 vet: setup
 	$(GO) vet ./...
 
-## test: every test, GPU tests required to find a device (lavapipe) and run with validation on
+## test: the three-driver matrix (scripts/test.sh): every test on lavapipe at 512 bits, the GPU suites
+## again on lavapipe at 256 bits and on SwiftShader; a device is required and validation is on.
+## TEST_LEGS="swiftshader" (or lavapipe-512, lavapipe-256) runs some legs only.
 test: setup vet
 	@bash scripts/test.sh
 
@@ -43,6 +46,11 @@ demo: setup build
 ## bench: kernel benchmarks on the current device
 bench: setup
 	ALEXNET_REQUIRE_GPU=1 $(GO) test -run '^$$' -bench . -benchtime 3x ./layers/vk/
+
+## gpucheck: prepare bin/gpucheck, the self-contained GPU check to carry to a GPU machine without Go
+## (then there: bash bin/gpucheck/gpu_check.sh run)
+gpucheck: setup
+	@bash scripts/gpu_check.sh prepare
 
 clean:
 	rm -rf bin

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # setup.sh installs the system packages this project needs, idempotently.
+# chromium-common ships SwiftShader, the second software Vulkan driver of the test matrix
+# (scripts/test.sh); chromium is the headless browser of the report page's test; openmpi-bin and
+# libopenmpi-dev serve multi-process training.
 # Debian 12's own Mesa (22.3) lavapipe lacks descriptor indexing, which vgpu requests, so Mesa comes
 # from bookworm-backports (added from the mirror apt already uses; no address is written here).
 set -euo pipefail
 
 pkgs=(libvulkan-dev vulkan-tools glslc spirv-tools vulkan-validationlayers libglfw3-dev
       libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libgl-dev
-      xvfb xauth dataset-fashion-mnist gcc pkg-config openmpi-bin libopenmpi-dev chromium)
+      xvfb xauth dataset-fashion-mnist gcc pkg-config
+      chromium-common chromium openmpi-bin libopenmpi-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do
