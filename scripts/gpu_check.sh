@@ -22,6 +22,7 @@
 #   --steps N           timed steps, each side (default 10)
 #   --warmup N          untimed steps first, each side (default 3)
 #   --threads N         PyTorch's CPU threads (default: the CPU count)
+#   --python PY         the Python with PyTorch (default: python3 on the PATH, else /usr/bin/python3)
 #   --budget S          seconds for the whole run; the suites get what the benchmarks leave (default 480)
 #   --out DIR           logs, JSON reports and the table (default DIR/results)
 #
@@ -45,7 +46,8 @@ prepare() {
   go build -buildvcs=true -ldflags "$ld" -o "$dir/bin/" ./cmd/bench ./cmd/devices || die "build failed"
   : >"$dir/suites.txt"
   local p name
-  for p in "${gpu_pkgs[@]}" ./train; do
+  # layers/vk, the longest, runs last: when time runs short the others have run.
+  for p in $(printf '%s\n' "${gpu_pkgs[@]}" ./train | grep -v '^./layers/vk$') ./layers/vk; do
     p=${p#./}
     name=$(basename "$p")
     echo "building the test binary of $p" >&2
@@ -90,7 +92,7 @@ prepare() {
 count() { grep -c -E "$1" "$2" 2>/dev/null || true; }
 
 run() {
-  local dir device="" icd="" tdev=cuda batch=128 steps=10 warmup=3 budget=480 out="" threads
+  local dir device="" icd="" py="" tdev=cuda batch=128 steps=10 warmup=3 budget=480 out="" threads
   dir=$(cd "$(dirname "$0")" && pwd)
   threads=$(nproc 2>/dev/null || echo 4)
   while [ $# -gt 0 ]; do
@@ -102,6 +104,7 @@ run() {
       --steps) steps=$2; shift ;;
       --warmup) warmup=$2; shift ;;
       --threads) threads=$2; shift ;;
+      --python) py=$2; shift ;;
       --budget) budget=$2; shift ;;
       --out) out=$2; shift ;;
       -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
@@ -163,19 +166,25 @@ run() {
   done <"$dir/suites.txt"
 
   # bench (throughput without per-command timestamps, then one profiled step for the shares) and PyTorch.
-  local ours="$out/bench.json" prof="$out/bench-profile.json" torch="$out/pytorch.json" py=python3
+  local ours="$out/bench.json" prof="$out/bench-profile.json" torch="$out/pytorch.json" cand
+  if [ -z "$py" ]; then
+    for cand in python3 /usr/bin/python3; do
+      if command -v "$cand" >/dev/null && "$cand" -c 'import torch' 2>/dev/null; then py=$cand; break; fi
+    done
+    py=${py:-python3}
+  fi
   echo "bench: alexnet-tv batch $batch, $steps steps after $warmup warm-up"
   "$dir/bin/bench" ${device:+--device "$device"} --arch alexnet-tv --batch "$batch" --steps "$steps" --warmup "$warmup" \
     --profile=false --json >"$ours" 2>"$out/bench.log" || { status=1; echo "bench failed: see $out/bench.log"; }
   "$dir/bin/bench" ${device:+--device "$device"} --arch alexnet-tv --batch "$batch" --steps 1 --warmup 1 \
     --json >"$prof" 2>"$out/bench-profile.log" || { status=1; echo "bench --profile failed: see $out/bench-profile.log"; }
   echo "PyTorch: torchvision alexnet on $tdev, batch $batch, $steps steps after $warmup warm-up"
-  command -v $py >/dev/null || py=/usr/bin/python3
-  PYTHONUNBUFFERED=1 $py "$dir/bench_pytorch.py" --device "$tdev" --batch "$batch" --steps "$steps" \
+  PYTHONUNBUFFERED=1 "$py" "$dir/bench_pytorch.py" --device "$tdev" --batch "$batch" --steps "$steps" \
     --warmup "$warmup" --threads "$threads" >"$torch" 2>"$out/pytorch.log" || { status=1; echo "PyTorch failed: see $out/pytorch.log"; }
+  [ -s "$torch" ] || { status=1; echo "no PyTorch figures ($py): see $out/pytorch.log"; }
 
   printf '%s\n' "${rows[@]}" >"$out/suites.txt"
-  $py - "$out" "$name" "$type" "$subgroup" "$(cat "$dir/VERSION" | head -1)" "$((SECONDS - start))" <<'EOF' | tee "$out/table.txt"
+  "$py" - "$out" "$name" "$type" "$subgroup" "$(cat "$dir/VERSION" | head -1)" "$((SECONDS - start))" <<'EOF' | tee "$out/table.txt"
 import json, sys
 out, name, typ, subgroup, version, secs = sys.argv[1:]
 def load(f):

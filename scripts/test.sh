@@ -37,14 +37,15 @@ leg() {
   local log rc=0 start pass fail skip dev sg verdict
   echo "=== leg $name"
   if [ -z "$icd" ] || [ ! -f "$icd" ]; then
-    echo "leg $name: the driver manifest ${icd:-(lavapipe's lvp_icd*.json)} is missing: run \`make setup\`"
+    echo "leg $name: the driver manifest ${icd:-lvp_icd*.json (lavapipe)} is missing: run \`make setup\`"
     summary+=("$name: not run (driver missing)")
     status=1
     return
   fi
   log=$(mktemp)
   start=$(date +%s)
-  (
+  local TIMEFORMAT='%U %S' # CPU seconds of the leg: a figure that moves less than wall time when others share the machine
+  { time (
     export VK_ICD_FILENAMES=$icd
     [ -z "$width" ] || export LP_NATIVE_VECTOR_WIDTH=$width
     if [ "$full" = 1 ]; then
@@ -56,11 +57,16 @@ leg() {
       r2=$?
       [ $r1 = 0 ] && [ $r2 = 0 ]
     fi
-  )
+  ) ; } 2>"$log.cpu"
   rc=$?
-  local secs=$(( $(date +%s) - start ))
-  grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL|^\s+\S+_test\.go:[0-9]+:' "$log" | grep -v -- '--- PASS' |
-    grep -v -E '^\s+\S+_test\.go:[0-9]+: (device|caught)' | tail -200
+  local secs=$(( $(date +%s) - start )) cpu
+  cpu=$(awk '{printf "%d", $1 + $2}' "$log.cpu")
+  if [ "$rc" = 0 ]; then
+    grep -E '^(ok|FAIL)' "$log"
+  else # the failures with their logs
+    grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL|^\s+\S+_test\.go:[0-9]+:' "$log" | grep -v -- '--- PASS' |
+      grep -v -E '^\s+\S+_test\.go:[0-9]+: (device|caught)' | tail -200
+  fi
   pass=$(grep -c -E '^\s*--- PASS' "$log")
   fail=$(grep -c -E '^\s*--- FAIL' "$log")
   skip=$(grep -c -E '^\s*--- SKIP' "$log")
@@ -77,9 +83,9 @@ leg() {
     verdict=FAIL rc=1
   fi
   [ "$rc" = 0 ] && [ "$fail" = 0 ] && [ "$skip" = 0 ] || verdict=FAIL
-  rm -f "$log"
-  summary+=("$(printf '%-4s %-13s %4d passed, %d failed, %d skipped in %4ds  %s, subgroup %s' \
-    "$verdict" "$name" "$pass" "$fail" "$skip" "$secs" "${want_name}" "${sg:-?}")")
+  rm -f "$log" "$log.cpu"
+  summary+=("$(printf '%-4s %-13s %4d passed, %d failed, %d skipped in %4ds (CPU %4ds)  %s, subgroup %s' \
+    "$verdict" "$name" "$pass" "$fail" "$skip" "$secs" "$cpu" "${want_name}" "${sg:-?}")")
   total_pass=$((total_pass + pass)) total_fail=$((total_fail + fail)) total_skip=$((total_skip + skip))
   [ "$verdict" = ok ] || status=1
 }
