@@ -116,11 +116,15 @@ run() {
   out=${out:-$dir/results}
   mkdir -p "$out" || exit 1
   local start=$SECONDS
-  export LD_LIBRARY_PATH="$dir/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  # Our loader first; then the NVIDIA driver's own folder where it is mounted apart (its manifest
+  # names its library bare).
+  local libs="$dir/lib" l
+  for l in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do [ -d "$l" ] && libs="$libs:$l"; done
+  export LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   export VK_LAYER_PATH="$dir/lib/layers"
   export ALEXNET_REQUIRE_GPU=1 ALEXNET_VALIDATION=1
-  unset VK_DRIVER_FILES
-  [ -z "$icd" ] || export VK_ICD_FILENAMES=$icd
+  # A manifest named goes in VK_DRIVER_FILES and in VK_ICD_FILENAMES, its older name.
+  [ -z "$icd" ] || export VK_ICD_FILENAMES=$icd VK_DRIVER_FILES=$icd
 
   # The device, as the tests open it (gpu's TestDeviceInfo logs it): the loader's own search first,
   # then the usual places of the NVIDIA manifest.
@@ -131,7 +135,7 @@ run() {
     for f in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json \
       /etc/vulkan/icd.d/nvidia_icd.json /usr/local/share/vulkan/icd.d/nvidia_icd.json; do
       [ -f "$f" ] || continue
-      export VK_ICD_FILENAMES=$f
+      export VK_ICD_FILENAMES=$f VK_DRIVER_FILES=$f
       probe && break
     done
   fi
