@@ -113,6 +113,7 @@ run() {
     shift
   done
   [ -f "$dir/suites.txt" ] || die "$dir is not a prepared folder (run scripts/gpu_check.sh prepare first)"
+  [ -z "$icd" ] || [ -f "$icd" ] || die "--icd $icd: no such file (a driver's ICD manifest, e.g. nvidia_icd.json)"
   out=${out:-$dir/results}
   mkdir -p "$out" || exit 1
   local start=$SECONDS
