@@ -17,7 +17,7 @@ const module = "github.com/alexnet-vk/alexnet"
 var windowed = []string{module + "/gpu/window", module + "/cmd/viewer"}
 
 // headlessCommands must start on a machine without display libraries.
-var headlessCommands = []string{"train", "classify", "bench", "prep", "devices"}
+var headlessCommands = []string{"train", "classify", "evaluate", "bench", "prep", "devices"}
 
 // displayImports are the module paths that bring GLFW and X11 (vgpu imports glfw on Linux).
 var displayImports = []string{"github.com/go-gl/glfw", "github.com/goki/vgpu", "github.com/goki/vulkan"}
