@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/alexnet-vk/alexnet/internal/hostile"
 )
 
 func TestTempTarget(t *testing.T) {
@@ -32,12 +34,8 @@ func TestTempTarget(t *testing.T) {
 	}
 }
 
-// TestKilledWriteChild starts a write that never finishes, for TestKilledWriteLeavesTemp.
-func TestKilledWriteChild(t *testing.T) {
-	path := os.Getenv("ALEXNET_KILLED_WRITE")
-	if path == "" {
-		t.Skip("runs only as the child of TestKilledWriteLeavesTemp")
-	}
+// killedWriteChild starts a write to path that never finishes, for TestKilledWriteLeavesTemp.
+func killedWriteChild(path string) {
 	writeAtomic(path, func(w io.Writer) error {
 		w.Write(make([]byte, 3<<20)) // past bufio's buffer: bytes reach the temporary file
 		select {}                    // then hang until killed
@@ -49,15 +47,15 @@ func TestKilledWriteChild(t *testing.T) {
 func TestKilledWriteLeavesTemp(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "checkpoint-00000007.safetensors")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledWriteChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "ALEXNET_KILLED_WRITE="+path)
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.count=1")
+	cmd.Env = append(os.Environ(), hostile.CaseEnv("killed-write", path)...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	var temps map[string]string
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		temps, _ = TempFiles(dir)
-		if len(temps) == 1 {
+		if len(temps) == 1 && written(temps) {
 			break
 		}
 	}
@@ -78,4 +76,14 @@ func TestKilledWriteLeavesTemp(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("the target exists after a killed write: %v", err)
 	}
+}
+
+// written reports whether every temporary file in temps holds the child's first 3 MiB.
+func written(temps map[string]string) bool {
+	for tmp := range temps {
+		if fi, err := os.Stat(tmp); err != nil || fi.Size() < 3<<20 {
+			return false
+		}
+	}
+	return true
 }

@@ -174,7 +174,7 @@ func TestClassifyHostileBounded(t *testing.T) {
 		{"pth: a 3 GiB record", []string{"--weights", h.hugePth, img}, "model expects [64 3 11 11]"},
 		{"images: FIFO, /dev/zero, four 10240² 16-bit PNGs", []string{"--weights", ck, h.fifo, h.zeroPNG, h.bigPNGs, img}, "6 input(s) unreadable"},
 	} {
-		out := hostile.Check(t, "TestNone", "classify", strings.Join(tc.args, "\n"), 1)
+		out := hostile.Check(t, "classify", strings.Join(tc.args, "\n"), 1)
 		if !strings.Contains(out, tc.want) {
 			t.Errorf("%s: output does not say %q:\n%s", tc.name, tc.want, out)
 		}

@@ -74,12 +74,16 @@ const argVar = "ALEXNET_HOSTILE_ARG"
 // "" in a normal test run.
 func Case() (name, arg string) { return os.Getenv(caseVar), os.Getenv(argVar) }
 
-// RunCase re-executes the running test binary to run only test (a test that calls Case and, when
-// it is set, runs that case and exits), with the case's name and argument in the environment, and
-// returns the child's result. The child runs under the time and memory bounds that Run applies.
-func RunCase(test, name, arg string, timeout time.Duration, asLimit int64) (Result, error) {
-	return Run(timeout, asLimit, []string{caseVar + "=" + name, argVar + "=" + arg}, os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+// RunCase re-executes the running test binary with the case's name and argument in the
+// environment, running no tests: the package's TestMain calls Case and, when it is set, runs that
+// case and exits. It returns the child's result. The child runs under the time and memory bounds
+// that Run applies.
+func RunCase(name, arg string, timeout time.Duration, asLimit int64) (Result, error) {
+	return Run(timeout, asLimit, CaseEnv(name, arg), os.Args[0], "-test.run=^$", "-test.count=1")
 }
+
+// CaseEnv is the environment that makes a re-executed test binary's Case return name and arg.
+func CaseEnv(name, arg string) []string { return []string{caseVar + "=" + name, argVar + "=" + arg} }
 
 // Limits are the bounds every hostile input must respect: a clear error within 10 s, with under
 // 1 GiB of peak memory. ChildTimeout is how long a child may run before it is killed (a hang), and
@@ -93,9 +97,9 @@ const (
 
 // Check runs one hostile case in a child and returns its output, failing the test unless the child
 // exited with status code within MaxTime with a peak RSS under MaxRSS.
-func Check(t testing.TB, test, name, arg string, code int) string {
+func Check(t testing.TB, name, arg string, code int) string {
 	t.Helper()
-	r, err := RunCase(test, name, arg, ChildTimeout, AddressSpace)
+	r, err := RunCase(name, arg, ChildTimeout, AddressSpace)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
