@@ -1,0 +1,194 @@
+package vk
+
+import (
+	"fmt"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/shaders"
+)
+
+// Winograd F(2×2,3×3) convolution (Lavin & Gray, 2016) for 3×3 filters at stride 1: each 2×2 output
+// tile is Aᵀ·[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A over the 4×4 input tile d, so the C·9 multiply-adds per output
+// become C·16/4 = C·4 in 16 batched gemms (one per element ξ,ν of the 4×4 transformed tile, and per
+// group) through the product kernels the Lib chose, between a filter transform, an input transform
+// and an output transform (conv2d_wino_*.comp). Backward-data is the same convolution of dy with the
+// flipped, transposed filters (padded by 2 − pad); backward-filter is its adjoint: dw = Gᵀ·[Σ_tiles
+// (A·δ·Aᵀ) ⊙ (Bᵀ·d·B)]·G. F(2×2) rather than F(4×4,3×3): its transforms have entries 0, ±½, ±1, so
+// fp32 rounding grows by a small constant over the direct convolution (see winoTol in the tests),
+// where F(4×4)'s (entries up to 8, and 1/24) lose one to two more digits; and the 13×13 maps of
+// conv3–conv5 waste (14/13)² = 16 % of the tile work with 2×2 tiles against (16/13)² = 51 % with 4×4.
+var (
+	kWinoFilter  = register("conv2d_wino_filter", winoFilterPC{})
+	kWinoInput   = register("conv2d_wino_input", winoInputPC{})
+	kWinoOutput  = register("conv2d_wino_output", winoOutputPC{})
+	kWinoDout    = register("conv2d_wino_dout", winoDoutPC{})
+	kWinoDfilter = register("conv2d_wino_dfilter", winoDfilterPC{})
+)
+
+// The push constants of the Winograd kernels, mirroring their shaders' blocks.
+type (
+	winoFilterPC struct {
+		U, W           gpu.Arg
+		G, M, Kc, Flip uint32
+	}
+	winoInputPC struct {
+		V, X                    gpu.Arg
+		N, C, H, W, Pad, TH, TW uint32
+	}
+	winoOutputPC struct {
+		Y, MM, Bias                 gpu.Arg
+		N, K, OH, OW, TH, TW, Flags uint32
+	}
+	winoDoutPC struct {
+		E, DY                gpu.Arg
+		N, K, OH, OW, TH, TW uint32
+	}
+	winoDfilterPC struct {
+		DW, DU gpu.Arg
+		Q      uint32
+	}
+)
+
+// WinogradOK reports whether the Winograd path runs p: 3×3 filters, stride 1, padding at most 2
+// (backward-data pads dy by 2 − pad).
+func WinogradOK(p layers.Conv2D) bool { return p.R == 3 && p.S == 3 && p.Stride == 1 && p.Pad <= 2 }
+
+func mustWinograd(p layers.Conv2D) {
+	if !WinogradOK(p) {
+		panic(fmt.Sprintf("vk: Winograd conv2d needs 3×3 filters, stride 1 and pad ≤ 2, not %+v", p))
+	}
+}
+
+// winoConv is one Winograd convolution: images of g groups of ci input channels of h×w, padded by
+// pad, into g groups of co output channels of oh×ow.
+type winoConv struct{ g, ci, co, h, w, pad, oh, ow int }
+
+// tiles returns the 2×2 output tiles of one image per row (th) and column (tw).
+func (c winoConv) tiles() (th, tw int) { return (c.oh + 1) / 2, (c.ow + 1) / 2 }
+
+// fwdWino and dataWino are forward's and backward-data's convolutions of p.
+func fwdWino(p layers.Conv2D) winoConv {
+	return winoConv{g: p.Groups, ci: p.C / p.Groups, co: p.K / p.Groups, h: p.H, w: p.W, pad: p.Pad, oh: p.OutH(), ow: p.OutW()}
+}
+
+func dataWino(p layers.Conv2D) winoConv {
+	return winoConv{g: p.Groups, ci: p.K / p.Groups, co: p.C / p.Groups, h: p.OutH(), w: p.OutW(), pad: 2 - p.Pad, oh: p.H, ow: p.W}
+}
+
+func align16(n int) int { return (n + 15) / 16 * 16 }
+
+// winoSizes returns the scratch floats a Winograd pass of c keeps for the whole batch (the
+// transformed filters or their gradient) and needs per image (its transformed input and output).
+func (c winoConv) sizes() (fixed, per int) {
+	th, tw := c.tiles()
+	return align16(16 * c.g * c.co * c.ci), 16 * c.g * (c.ci + c.co) * th * tw
+}
+
+// WinogradFloats returns the scratch floats the Winograd passes of p need to run n images at once
+// (the largest of forward, backward-data and backward-filter; fewer images run in chunks).
+func WinogradFloats(p layers.Conv2D, n int) int {
+	most := 0
+	for _, c := range []winoConv{fwdWino(p), dataWino(p)} { // backward-filter's needs are forward's
+		fixed, per := c.sizes()
+		most = max(most, fixed+n*per+32) // + alignment of the two per-chunk regions
+	}
+	return most
+}
+
+// winoChunk returns how many of n images one pass of a scratch of avail bytes holds.
+func winoChunk(fixed, per, n int, scratch gpu.Arg) int {
+	avail := int((gpu.Avail(scratch) / 4)) - fixed - 32
+	if scratch == nil || avail < per {
+		panic(fmt.Sprintf("vk: Winograd conv2d scratch too small: needs %d floats for one image", fixed+per+32))
+	}
+	return min(n, avail/per)
+}
+
+// Conv2DForwardWinograd records y = conv(x, w) + b (ReLU fused when relu), as layers.Conv2DForward,
+// by Winograd F(2×2,3×3) through scratch (WinogradFloats; fewer images at a time when smaller).
+// p must pass WinogradOK. b may be nil.
+func (l *Lib) Conv2DForwardWinograd(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, relu bool, scratch gpu.Arg) {
+	checkConv(p, x, w, y)
+	mustWinograd(p)
+	var flags uint32
+	if b != nil {
+		mustFit("conv2d b", b, p.K)
+		flags |= shaders.FlagRowBias
+	} else {
+		b = w // never read
+	}
+	if relu {
+		flags |= shaders.FlagRelu
+	}
+	l.winograd(s, y, x, w, b, fwdWino(p), false, flags, p.N, scratch)
+}
+
+// Conv2DBackwardDataWinograd records dx = ∂L/∂x (overwritten), as layers.Conv2DBackwardData, as the
+// Winograd convolution of dy padded by 2 − pad with the flipped, transposed filters.
+func (l *Lib) Conv2DBackwardDataWinograd(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
+	checkConv(p, dx, w, dy)
+	mustWinograd(p)
+	l.winograd(s, dx, dy, w, w, dataWino(p), true, 0, p.N, scratch)
+}
+
+// winograd records the Winograd convolution c of n images of x into y: the filter transform of w
+// (flipped and transposed when flip) into the head of scratch, then per chunk of images the input
+// transform, the 16·g products and the output transform (with the epilogue flags and bias).
+func (l *Lib) winograd(s *gpu.Seq, y, x, w, b gpu.Arg, c winoConv, flip bool, flags uint32, n int, scratch gpu.Arg) {
+	fixed, per := c.sizes()
+	nc := winoChunk(fixed, per, n, scratch)
+	th, tw := c.tiles()
+	l.dispatch1D(s, kWinoFilter, c.g*c.co*c.ci, 1, winoFilterPC{U: scratch, W: w, G: u32(c.g), M: u32(c.co), Kc: u32(c.ci), Flip: b32(flip)})
+	for n0 := 0; n0 < n; n0 += nc {
+		m := min(nc, n-n0)
+		t := m * th * tw
+		v := gpu.Offset(scratch, int64(fixed)*4)
+		mm := gpu.Offset(scratch, int64(fixed+align16(16*c.g*c.ci*t))*4)
+		l.dispatch1D(s, kWinoInput, c.g*c.ci*t, 1, winoInputPC{V: v, X: gpu.Offset(x, int64(n0*c.g*c.ci*c.h*c.w)*4),
+			N: u32(m), C: u32(c.g * c.ci), H: u32(c.h), W: u32(c.w), Pad: u32(c.pad), TH: u32(th), TW: u32(tw)})
+		l.Gemm(s, mm, scratch, v, nil, Gemm{M: c.co, N: t, ND: t, K1: 1, K2: c.ci, Z: 16 * c.g,
+			SAm: c.ci, SAk2: 1, SAz: c.co * c.ci, SBk2: t, SBn2: 1, SBz: c.ci * t, SCm: t, SCn2: 1, SCz: c.co * t})
+		l.dispatch1D(s, kWinoOutput, c.g*c.co*t, 1, winoOutputPC{Y: gpu.Offset(y, int64(n0*c.g*c.co*c.oh*c.ow)*4), MM: mm, Bias: b,
+			N: u32(m), K: u32(c.g * c.co), OH: u32(c.oh), OW: u32(c.ow), TH: u32(th), TW: u32(tw), Flags: flags})
+	}
+}
+
+// Conv2DBackwardFilterWinograd records dw += ∂L/∂w and db += ∂L/∂b (db may be nil), as
+// layers.Conv2DBackwardFilter, as the adjoint of the Winograd forward: per chunk of images the
+// input transform of x, the transform A·δ·Aᵀ of dy's tiles and 16·g products summed over the
+// tiles into du (the head of scratch), then dw += Gᵀ·du·G.
+func (l *Lib) Conv2DBackwardFilterWinograd(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
+	checkConv(p, x, dw, dy)
+	mustWinograd(p)
+	c := fwdWino(p)
+	fixed, per := c.sizes()
+	nc := winoChunk(fixed, per, p.N, scratch)
+	th, tw := c.tiles()
+	tiles := th * tw
+	for n0 := 0; n0 < p.N; n0 += nc {
+		m := min(nc, p.N-n0)
+		t := m * tiles
+		v := gpu.Offset(scratch, int64(fixed)*4)
+		e := gpu.Offset(scratch, int64(fixed+align16(16*p.C*t))*4)
+		l.dispatch1D(s, kWinoInput, p.C*t, 1, winoInputPC{V: v, X: gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4),
+			N: u32(m), C: u32(p.C), H: u32(p.H), W: u32(p.W), Pad: u32(p.Pad), TH: u32(th), TW: u32(tw)})
+		l.dispatch1D(s, kWinoDout, p.K*t, 1, winoDoutPC{E: e, DY: gpu.Offset(dy, int64(n0*p.K*c.oh*c.ow)*4),
+			N: u32(m), K: u32(p.K), OH: u32(c.oh), OW: u32(c.ow), TH: u32(th), TW: u32(tw)})
+		// du[ξν][z][k][c] (+)= Σ_{image, tile} e[ξν][z][k][t]·v[ξν][z][c][t]: k1 runs over the
+		// chunk's images, k2 over one image's tiles, so split-K can share the long sum out.
+		gm := Gemm{M: c.co, N: c.ci, ND: c.ci, K1: m, K2: tiles, Z: 16 * c.g,
+			SAm: t, SAk1: tiles, SAk2: 1, SAz: c.co * t,
+			SBk1: tiles, SBk2: 1, SBn2: t, SBz: c.ci * t,
+			SCm: c.ci, SCn2: 1, SCz: c.co * c.ci, Accumulate: n0 > 0}
+		gm.Splits = l.splitsFor(gm)
+		l.Gemm(s, scratch, e, v, nil, gm)
+	}
+	q := p.K * c.ci
+	l.dispatch1D(s, kWinoDfilter, q, 1, winoDfilterPC{DW: dw, DU: scratch, Q: u32(q)})
+	if db != nil {
+		mustFit("conv2d db", db, p.K)
+		ohw := c.oh * c.ow
+		l.biasGrad(s, db, dy, p.K, p.N, ohw, p.K*ohw, ohw)
+	}
+}

@@ -1,0 +1,168 @@
+package vk
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/layers/layerstest"
+	"github.com/alexnet-vk/alexnet/shaders"
+)
+
+// winoShapes: a few stride-1 3×3 layers of the AlexNets (groups 1 and 2) from convShapes, beside
+// awkward ones: odd and even maps with tiles hanging over the edge, pad 0 and 2, 3 groups, 1×1
+// outputs, channel counts off the product tiles, and a scratch that forces chunks of one image.
+var winoShapes = []struct {
+	name    string
+	p       layers.Conv2D
+	scratch int // images the scratch holds (chunking when < N)
+}{
+	{"alexnet/conv4", convShape("alexnet/conv4"), 2},
+	{"alexnet-tv/conv3", convShape("alexnet-tv/conv3"), 2},
+	{"small-k8", convShape("small-k8"), 2},
+	{"7x7-pad2-g3", convShape("7x7-pad2-k3"), 1},
+	{"8x11-pad0", layers.Conv2D{N: 3, C: 5, H: 8, W: 11, K: 7, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 2},
+	{"3x3-pad0-1x1out", layers.Conv2D{N: 2, C: 17, H: 3, W: 3, K: 3, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 1},
+	{"6x5-pad1-g2", layers.Conv2D{N: 2, C: 34, H: 6, W: 5, K: 18, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 2}, 2},
+}
+
+func convShape(name string) layers.Conv2D {
+	for _, c := range convShapes {
+		if c.name == name {
+			return c.p
+		}
+	}
+	panic("no conv shape " + name)
+}
+
+// winoTol is Winograd F(2×2,3×3)'s tolerance for a sum of terms products of values in [-1, 1]:
+// the direct convolution's own, gemmTol(terms), not loosened. The fp32 error bound: every
+// transformed filter element is at most ‖G‖∞² = 9/4 times the largest filter value and every
+// transformed input element at most ‖Bᵀ‖∞² = 4 times the largest input, so each of the C products
+// a gemm sums is up to 9 times a direct term while there are 9 times fewer of them (the same
+// rounding of the sums), and the output transform adds ‖Aᵀ‖∞² = 9 of those sums with coefficients
+// ±1: at worst 9 times the direct error, which gemmTol covers with room (measured on lavapipe:
+// at most 0.02 × gemmTol's atol, logged by the test).
+func winoTol(terms int) (float64, float64) { return gemmTol(terms) }
+
+// TestConv2DWinograd runs the Winograd forward, backward-data and backward-filter with every
+// product variant the device runs against the float64 direct convolution.
+func TestConv2DWinograd(t *testing.T) {
+	d, _ := setup(t)
+	for i, tc := range winoShapes {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.p
+			if !WinogradOK(p) {
+				t.Fatalf("%+v: not a Winograd shape", p)
+			}
+			oh, ow := p.OutH(), p.OutW()
+			nx, nw, ny := p.N*p.C*p.H*p.W, p.K*p.C/p.Groups*9, p.N*p.K*oh*ow
+			x, w := layerstest.Rand(nx, uint64(10*i+101)), layerstest.Rand(nw, uint64(10*i+102))
+			b, dy := layerstest.Rand(p.K, uint64(10*i+103)), layerstest.Rand(ny, uint64(10*i+104))
+			dw0, db0 := layerstest.Rand(nw, uint64(10*i+105)), layerstest.Rand(p.K, uint64(10*i+106))
+			y64, dx64, dw64, db64 := make([]float64, ny), make([]float64, nx), f64(dw0), f64(db0)
+			layers.Conv2DForward(y64, f64(x), f64(w), f64(b), p)
+			layers.ReLUForward(y64, y64)
+			layers.Conv2DBackwardData(dx64, f64(dy), f64(w), p)
+			layers.Conv2DBackwardFilter(dw64, db64, f64(dy), f64(x), p)
+			scratch, err := d.NewBuffer("scratch", int64(WinogradFloats(p, tc.scratch))*4, gpu.DeviceMemory)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer scratch.Free()
+			tx, tw, tb, tdy := in(t, d, x), in(t, d, w), in(t, d, b), in(t, d, dy)
+			for _, v := range everyVariant(t) {
+				t.Run(v.name, func(t *testing.T) {
+					ty, tdx, tdw, tdb := out(t, d, ny), out(t, d, nx), in(t, d, dw0), in(t, d, db0)
+					record(t, d, func(s *gpu.Seq) {
+						v.lib.Conv2DForwardWinograd(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch)
+						v.lib.Conv2DBackwardDataWinograd(s, tdx.Arg(), tdy.Arg(), tw.Arg(), p, scratch)
+						v.lib.Conv2DBackwardFilterWinograd(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), p, scratch)
+					})
+					atol, rtol := winoTol(p.C / p.Groups * 9)
+					logErr(t, "y", ty.floats(), y64, atol)
+					compare(t, "relu(y)", ty.floats(), f32(y64), atol, rtol, []int{p.N, p.K, oh, ow})
+					atol, rtol = winoTol(p.K / p.Groups * 9)
+					logErr(t, "dx", tdx.floats(), dx64, atol)
+					compare(t, "dx", tdx.floats(), f32(dx64), atol, rtol, []int{p.N, p.C, p.H, p.W})
+					atol, rtol = winoTol(p.N * oh * ow)
+					logErr(t, "dw", tdw.floats(), dw64, atol)
+					compare(t, "dw", tdw.floats(), f32(dw64), atol, rtol, []int{p.K, p.C / p.Groups, 3, 3})
+					atol, rtol = convTol(p.N * oh * ow) // db: bias_grad, the direct path's kernel
+					compare(t, "db", tdb.floats(), f32(db64), atol, rtol, nil)
+				})
+			}
+			tx.unchanged("x")
+			tw.unchanged("w")
+			tb.unchanged("b")
+			tdy.unchanged("dy")
+		})
+	}
+}
+
+// logErr logs the largest error of got against want as a multiple of the direct path's atol
+// (how winoTol's factor was measured).
+func logErr(t *testing.T, what string, got []float32, want []float64, atol float64) {
+	t.Helper()
+	most := 0.0
+	for i, g := range got {
+		most = max(most, math.Abs(float64(g)-want[i]))
+	}
+	t.Logf("%s: max |err| %.3g = %.2f × direct atol", what, most, most/atol)
+}
+
+// Each Winograd kernel against its CPU reference (the same transforms in float32 plain loops; the
+// sums differ only in order, a few ulps of values up to ~36).
+func TestWinogradKernels(t *testing.T) {
+	d, l := setup(t)
+	for i, c := range []struct{ n, g, ci, co, h, w, pad int }{{1, 1, 1, 1, 1, 1, 1}, {2, 2, 3, 5, 7, 6, 1}, {3, 3, 2, 4, 5, 9, 0}, {1, 1, 4, 3, 4, 4, 2}} {
+		wc := winoConv{g: c.g, ci: c.ci, co: c.co, h: c.h, w: c.w, pad: c.pad, oh: c.h + 2*c.pad - 2, ow: c.w + 2*c.pad - 2}
+		th, tw := wc.tiles()
+		nt := c.n * th * tw
+		name := fmt.Sprintf("%+v", c)
+		for _, flip := range []bool{false, true} {
+			w := layerstest.Rand(c.g*c.co*c.ci*9, uint64(i+60))
+			want := make([]float32, 16*c.g*c.co*c.ci)
+			winoFilterRef(want, w, c.g, c.co, c.ci, flip)
+			tw, tu := in(t, d, w), out(t, d, len(want))
+			record(t, d, func(s *gpu.Seq) {
+				l.dispatch1D(s, kWinoFilter, c.g*c.co*c.ci, 1, winoFilterPC{U: tu.Arg(), W: tw.Arg(), G: u32(c.g), M: u32(c.co), Kc: u32(c.ci), Flip: b32(flip)})
+			})
+			compare(t, name+fmt.Sprintf(" filter flip=%v", flip), tu.floats(), want, 1e-6, 1e-6, nil)
+		}
+		C, K := c.g*c.ci, c.g*c.co
+		x := layerstest.Rand(c.n*C*c.h*c.w, uint64(i+70))
+		wantV := make([]float32, 16*C*nt)
+		winoInputRef(wantV, x, c.n, C, c.h, c.w, c.pad, th, tw)
+		mm, bias := layerstest.Rand(16*K*nt, uint64(i+80)), layerstest.Rand(K, uint64(i+81))
+		wantY := make([]float32, c.n*K*wc.oh*wc.ow)
+		winoOutputRef(wantY, mm, bias, c.n, K, wc.oh, wc.ow, th, tw, true)
+		dy := layerstest.Rand(len(wantY), uint64(i+82))
+		wantE := make([]float32, 16*K*nt)
+		winoDoutRef(wantE, dy, c.n, K, wc.oh, wc.ow, th, tw)
+		du, dw0 := layerstest.Rand(16*K*c.ci, uint64(i+83)), layerstest.Rand(K*c.ci*9, uint64(i+84))
+		wantDw := append([]float32(nil), dw0...)
+		winoDfilterRef(wantDw, du, K*c.ci)
+		tx, tv, tmm, tb, ty := in(t, d, x), out(t, d, len(wantV)), in(t, d, mm), in(t, d, bias), out(t, d, len(wantY))
+		tdy, te, tdu, tdw := in(t, d, dy), out(t, d, len(wantE)), in(t, d, du), in(t, d, dw0)
+		geo := func(n int) (uint32, uint32, uint32) { return u32(n), u32(th), u32(tw) }
+		record(t, d, func(s *gpu.Seq) {
+			n, th, tw := geo(c.n)
+			l.dispatch1D(s, kWinoInput, C*nt, 1, winoInputPC{V: tv.Arg(), X: tx.Arg(), N: n, C: u32(C), H: u32(c.h), W: u32(c.w), Pad: u32(c.pad), TH: th, TW: tw})
+			l.dispatch1D(s, kWinoOutput, K*nt, 1, winoOutputPC{Y: ty.Arg(), MM: tmm.Arg(), Bias: tb.Arg(), N: n, K: u32(K), OH: u32(wc.oh), OW: u32(wc.ow), TH: th, TW: tw,
+				Flags: shaders.FlagRowBias | shaders.FlagRelu})
+			l.dispatch1D(s, kWinoDout, K*nt, 1, winoDoutPC{E: te.Arg(), DY: tdy.Arg(), N: n, K: u32(K), OH: u32(wc.oh), OW: u32(wc.ow), TH: th, TW: tw})
+			l.dispatch1D(s, kWinoDfilter, K*c.ci, 1, winoDfilterPC{DW: tdw.Arg(), DU: tdu.Arg(), Q: u32(K * c.ci)})
+		})
+		compare(t, name+" input", tv.floats(), wantV, 1e-6, 1e-6, nil)
+		compare(t, name+" output", ty.floats(), wantY, 1e-5, 1e-5, []int{c.n, K, wc.oh, wc.ow})
+		compare(t, name+" dout", te.floats(), wantE, 1e-6, 1e-6, nil)
+		compare(t, name+" dfilter", tdw.floats(), wantDw, 1e-5, 1e-5, nil)
+		tx.unchanged("x")
+		tmm.unchanged("mm")
+		tdy.unchanged("dy")
+		tdu.unchanged("du")
+	}
+}
