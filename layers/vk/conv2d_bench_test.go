@@ -48,8 +48,9 @@ func newBuf(b *testing.B, d *gpu.Device, floats int) *gpu.Buffer {
 	return buf
 }
 
-// BenchmarkConv2D times forward (implicit gemm; fwd-cols: im2col + gemm), backward-data and backward-filter of both variants' conv layers at
-// batch 32 and 128.
+// BenchmarkConv2D times forward (implicit gemm; fwd-cols: im2col + gemm), backward-data and
+// backward-filter of both variants' conv layers at batch 32 and 128, and the Winograd passes
+// (wino-*) of the 3×3 stride-1 layers.
 func BenchmarkConv2D(b *testing.B) {
 	d, l := setup(b)
 	for _, batch := range []int{32, 128} {
@@ -74,6 +75,22 @@ func BenchmarkConv2D(b *testing.B) {
 			b.Run(name+"/bwd-filter", func(b *testing.B) {
 				x, dw, db, dy, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
 				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DBackwardFilter(s, dw, db, dy, x, p, sc) })
+			})
+			if !WinogradOK(p) {
+				continue
+			}
+			// The Winograd passes, at the direct convolution's FLOPs (their own are 2.25× fewer).
+			b.Run(name+"/wino-fwd", func(b *testing.B) {
+				x, w, bias, y, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
+				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, y, x, w, bias, p, true, sc) })
+			})
+			b.Run(name+"/wino-bwd-data", func(b *testing.B) {
+				dx, w, dy, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
+				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, dx, dy, w, p, sc) })
+			})
+			b.Run(name+"/wino-bwd-filter", func(b *testing.B) {
+				x, dw, db, dy, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
+				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, sc) })
 			})
 		}
 	}
