@@ -39,6 +39,10 @@ type Options struct {
 	// Kernels picks the product kernels' variant (layers/vk): "auto" or "" (the first the device can
 	// run), or a variant's name to force it. $ALEXNET_KERNELS when empty.
 	Kernels string
+	// ConvAlgo picks the conv2d algorithm of the nets built on the device (train): "auto" (timed
+	// per layer), "direct" or "winograd"; $ALEXNET_CONV_ALGO when empty, and direct when both are
+	// (the commands' --conv-algo defaults to auto).
+	ConvAlgo string
 }
 
 // Device is an open compute device: a Vulkan instance and a VkDevice with bufferDeviceAddress, both
@@ -57,6 +61,8 @@ type Device struct {
 
 	// Kernels is Options.Kernels (else $ALEXNET_KERNELS), for the kernel library to honour.
 	Kernels string
+	// ConvAlgo is Options.ConvAlgo (else $ALEXNET_CONV_ALGO), for the nets built on the device.
+	ConvAlgo string
 }
 
 // Info describes a physical device and the limits that matter for compute.
@@ -147,7 +153,10 @@ func Open(opt Options) (dev *Device, err error) {
 	if opt.Kernels == "" {
 		opt.Kernels = os.Getenv("ALEXNET_KERNELS")
 	}
-	dev = &Device{Kernels: opt.Kernels}
+	if opt.ConvAlgo == "" {
+		opt.ConvAlgo = os.Getenv("ALEXNET_CONV_ALGO")
+	}
+	dev = &Device{Kernels: opt.Kernels, ConvAlgo: opt.ConvAlgo}
 	if opt.Validation {
 		dev.watchValidation()
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/alexnet-vk/alexnet/data"
+	"github.com/alexnet-vk/alexnet/layers/vk"
 	"github.com/alexnet-vk/alexnet/weights"
 )
 
@@ -46,6 +47,11 @@ type State struct {
 	// Window holds the training statistics summed since the last evaluation, so that a resumed run
 	// writes the same metrics rows as an uninterrupted one.
 	Window *WindowSums `json:"window,omitempty"`
+	// ConvAlgos is each conv layer's algorithm per pass (direct or Winograd) as --conv-algo auto
+	// timed it, by layer name: a resumed run reuses it instead of timing again, since another
+	// choice would round differently and break the bit-identical continuation (absent before it
+	// was recorded: such a run times afresh).
+	ConvAlgos map[string]vk.ConvAlgos `json:"conv_algos,omitempty"`
 }
 
 // WindowSums are the training statistics of the steps since the last evaluation.

@@ -28,6 +28,12 @@ type NetConfig struct {
 	// SampleBase is the position of this net's first sample in the step's batch: dropout masks are
 	// keyed by the sample's position in the whole batch, so every split of it draws the same masks.
 	SampleBase int
+	// ConvAlgo is --conv-algo: "auto" (time both per layer), "direct" or "winograd"; "" takes the
+	// device's (gpu.Options.ConvAlgo, $ALEXNET_CONV_ALGO), else direct.
+	ConvAlgo string
+	// ConvAlgos, by layer name, are algorithms decided before (a resumed checkpoint's, the first
+	// replica's, rank 0's): used instead of timing when ConvAlgo is auto.
+	ConvAlgos map[string]vk.ConvAlgos
 
 	mode       netMode // how the training step is recorded (replicas.go, segment.go)
 	firstLayer int     // index of Arch.Layers[0] in the whole network (a split tower's stage)
@@ -71,6 +77,9 @@ type Net struct {
 	probeSeq          *gpu.Seq // forward of one sample
 	buffers           []*gpu.Buffer
 
+	convAlgos map[string]vk.ConvAlgos // each conv layer's algorithms (convalgo.go)
+	convTimes map[string]vk.ConvTimes // what auto measured
+
 	parallelNet // replicas, MPI ranks or split towers sharing the step (replicas.go, split.go)
 
 	// Step counts SGD updates; it keys the dropout masks, so it is part of a checkpoint.
@@ -104,6 +113,9 @@ func NewNet(d *gpu.Device, lib *vk.Lib, a Arch, cfg NetConfig) (*Net, error) {
 	}
 	n.plan()
 	if err := n.pickMicro(); err != nil {
+		return nil, err
+	}
+	if err := n.chooseConvAlgos(); err != nil {
 		return nil, err
 	}
 	if err := n.alloc(); err != nil {
@@ -174,6 +186,8 @@ func (n *Net) scratchFloats(m int) int {
 	for i := range n.Arch.Layers {
 		one = max(one, n.colFloats(i))
 		most = max(most, m*n.colFloats(i))
+		w1, wm := n.winoFloats(i, m)
+		one, most = max(one, w1), max(most, wm)
 	}
 	return max(one, min(most, 16<<20))
 }
@@ -189,6 +203,9 @@ func (n *Net) keepCols(m int) []int {
 	}
 	total := int64(0)
 	for i := range n.Arch.Layers {
+		if n.usesWinograd(i) { // no columns: its forward or backward-filter runs Winograd
+			continue
+		}
 		if f := int64(m * n.colFloats(i)); f > 0 && (total+f)*4 <= budget {
 			keep[i] = int(f)
 			total += f

@@ -61,7 +61,9 @@ func (n *Net) forward(s *gpu.Seq, mb, m int, train bool) {
 		switch l.Kind {
 		case Conv:
 			w, b := n.paramRefs(n.w, i)
-			if n.cols[i] != nil { // columns kept for the backward pass
+			if n.convAlgo(i).Fwd == vk.AlgoWinograd {
+				n.lib.Conv2DForwardWinograd(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.scratch)
+			} else if n.cols[i] != nil { // columns kept for the backward pass
 				n.lib.Conv2DForwardCols(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.cols[i])
 			} else {
 				n.lib.Conv2DForward(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.scratch)
@@ -119,14 +121,22 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 		case Conv:
 			dw, db := n.paramRefs(n.g, i)
 			p := n.convGeom(i, in, m)
-			if n.cols[i] != nil {
+			algo := n.convAlgo(i)
+			switch {
+			case algo.Filter == vk.AlgoWinograd:
+				n.lib.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, n.scratch)
+			case n.cols[i] != nil:
 				n.lib.Conv2DBackwardFilterFromCols(s, dw, db, dy, n.cols[i], p)
-			} else {
+			default:
 				n.lib.Conv2DBackwardFilter(s, dw, db, dy, x, p, n.scratch)
 			}
 			if dx != nil {
 				w, _ := n.paramRefs(n.w, i)
-				n.lib.Conv2DBackwardData(s, dx, dy, w, p, n.scratch)
+				if algo.Data == vk.AlgoWinograd {
+					n.lib.Conv2DBackwardDataWinograd(s, dx, dy, w, p, n.scratch)
+				} else {
+					n.lib.Conv2DBackwardData(s, dx, dy, w, p, n.scratch)
+				}
 			}
 		case Linear:
 			dw, db := n.paramRefs(n.g, i)

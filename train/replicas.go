@@ -148,12 +148,28 @@ func NewNetOn(p Placement, a Arch, cfg NetConfig) (*Net, error) {
 		}
 		c := cfg
 		c.Batch, c.GlobalBatch, c.SampleBase, c.mode = rhi-rlo, cfg.Batch, lo+rlo, separateUpdate
+		if i == 0 && rank > 0 { // rank 0 decides the conv algorithms: wait for its choice
+			agreed, err := agreeConvAlgos(p.Comm, a, nil)
+			if err != nil {
+				return nil, err
+			}
+			c, cfg = withPresets(c, agreed), withPresets(cfg, agreed)
+		}
 		r, err := NewNet(p.Devices[i], p.Libs[i], a, c)
+		if err == nil && i == 0 && ranks > 1 && rank == 0 {
+			_, err = agreeConvAlgos(p.Comm, a, r.ConvAlgos())
+		}
 		if err != nil {
 			for _, m := range nets {
 				m.Free()
 			}
+			if r != nil {
+				r.Free()
+			}
 			return nil, fmt.Errorf("device %d (%s): %w", i, p.Devices[i].Info.Name, err)
+		}
+		if i == 0 { // every replica runs the first one's conv algorithms (one result, whichever device)
+			cfg = withPresets(cfg, r.ConvAlgos())
 		}
 		nets = append(nets, r)
 	}

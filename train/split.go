@@ -47,6 +47,9 @@ func newSplitNet(p Placement, a Arch, cfg NetConfig) (*Net, error) {
 		for _, st := range stages {
 			c := cfg
 			c.MicroBatch, c.GlobalBatch, c.SampleBase, c.mode, c.firstLayer = 0, cfg.Batch, 0, segmentStep, st.lo
+			if t > 0 { // every tower runs the first one's conv algorithms
+				c = withPresets(c, sp.n.ConvAlgos())
+			}
 			seg, err := NewNet(p.Devices[t], p.Libs[t], st.towers[t], c)
 			if err != nil {
 				n.Free()

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/alexnet-vk/alexnet/data"
+	"github.com/alexnet-vk/alexnet/layers/vk"
 )
 
 // validate checks a checkpoint's recorded state as the flags that made it were checked: a known
@@ -37,6 +38,13 @@ func (st *State) validate() error {
 	if w := st.Window; w != nil && (w.N < 0 || w.Top1 < 0 || w.Top5 < 0 || w.Top1 > w.N || w.Top5 > w.N ||
 		math.IsNaN(w.Loss) || math.IsInf(w.Loss, 0) || w.Loss < 0) {
 		return fmt.Errorf("training window %+v: need 0 <= top-1, top-5 <= n and a finite loss >= 0", *w)
+	}
+	for name, a := range st.ConvAlgos {
+		for _, x := range []vk.ConvAlgo{a.Fwd, a.Data, a.Filter} {
+			if x != vk.AlgoDirect && x != vk.AlgoWinograd {
+				return fmt.Errorf("conv algorithm %q of %s: need direct or winograd", x, name)
+			}
+		}
 	}
 	if err := st.Norm.validate(st.Channels); err != nil {
 		return err

@@ -125,11 +125,18 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 			return nil, err
 		}
 	}
-	n, err := NewNetOn(p, a, NetConfig{Batch: c.Batch, MicroBatch: c.MicroBatch, MemoryLimit: c.MemoryLimit,
-		Seed: c.Seed, Dropout: c.Dropout, DecayBiases: c.DecayBiases})
+	nc := NetConfig{Batch: c.Batch, MicroBatch: c.MicroBatch, MemoryLimit: c.MemoryLimit,
+		Seed: c.Seed, Dropout: c.Dropout, DecayBiases: c.DecayBiases}
+	if resume != nil && resume.State != nil { // the recorded conv algorithms, not timed again
+		nc.ConvAlgos = resume.State.ConvAlgos
+	}
+	n, err := NewNetOn(p, a, nc)
 	if err != nil {
 		ds.Close()
 		return nil, err
+	}
+	for _, line := range n.ConvAlgoReport() {
+		notes = append(notes, "conv algorithm "+line)
 	}
 	t := &Trainer{Cfg: c, Arch: a, Net: n, Data: ds, loaderCfg: lc, sched: sched, lib: lib, notes: notes, win: newWindow(),
 		State: State{Arch: a.Name, Classes: classes, Channels: channels, InputSize: a.In.H, LR: c.LR, BestErr: 2, RunID: newRunID()}}
@@ -148,6 +155,7 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 	if err == nil { // recorded afresh, also on resume: the configuration and the data this run reads
 		t.State.Layers, t.State.Seed, t.State.BatchSize, t.State.Data, t.State.ClassNames = a.Layers, c.Seed, c.Batch, ds.Path, ds.Classes
 		t.State.Config = c.Recorded()
+		t.State.ConvAlgos = n.ConvAlgos()
 		if c.Data != "" {
 			if abs, aerr := filepath.Abs(c.Data); aerr == nil {
 				t.State.Config["data"] = abs // a resumed run finds its data from any directory

@@ -19,7 +19,7 @@ const lr, momentum, weightDecay = 0.01, 0.9, 5e-4
 
 // envReported lists the environment variables that change what is measured, copied into the report.
 var envReported = []string{"LP_NATIVE_VECTOR_WIDTH", "LP_NUM_THREADS", "ALEXNET_DEVICE", "ALEXNET_VALIDATION",
-	"VK_DRIVER_FILES", "VK_ICD_FILENAMES", "MESA_SHADER_CACHE_DISABLE"}
+	"VK_DRIVER_FILES", "VK_ICD_FILENAMES", "MESA_SHADER_CACHE_DISABLE", "ALEXNET_KERNELS", "ALEXNET_CONV_ALGO"}
 
 // revision returns the VCS commit the binary was built from, with "+dirty" when the tree had local
 // changes, or "" when the build carries no VCS stamp (go test, go run of files).
@@ -96,8 +96,13 @@ func measure(p train.Placement, mode string, a train.Arch, o options, progress i
 	defer n.Free()
 	n.SetHyper(lr, momentum, weightDecay)
 	rep.Settings.MicroBatch = n.Micro
+	rep.Settings.ConvAlgo = o.dev.ConvAlgo
+	rep.ConvAlgos = convAlgoReport(a, n)
 	fmt.Fprintf(progress, "%s: batch %d (micro-batch %d), %s on the device(s), built in %.1f s\n",
 		a.Name, o.batch, n.Micro, gpu.Bytes(allocated(p)-before), time.Since(built).Seconds())
+	for _, line := range n.ConvAlgoReport() {
+		fmt.Fprintf(progress, "conv algorithm %s\n", line)
+	}
 
 	x, labels := syntheticBatch(a, o.batch, o.seed)
 	all := x // inference runs the whole batch on every rank; training this rank's share of it

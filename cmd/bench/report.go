@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/train"
 )
 
 // Report is everything one bench run measured, in the JSON that runs are compared by.
@@ -19,6 +20,42 @@ type Report struct {
 	Memory   Memory     `json:"memory"`
 	Comm     Comm       `json:"comm"`
 	Profile  *Profile   `json:"profile,omitempty"`
+	// ConvAlgos is the algorithm of each pass of every conv layer, and what auto measured.
+	ConvAlgos []ConvAlgo `json:"conv_algos"`
+}
+
+// ConvAlgo is one conv layer's algorithm per pass ("direct" or "winograd"), with the milliseconds
+// --conv-algo auto measured for each ([direct, winograd], at TimedImages images; absent when the
+// choice was forced or the layer cannot run Winograd).
+type ConvAlgo struct {
+	Layer       string      `json:"layer"`
+	Fwd         string      `json:"fwd"`
+	Data        string      `json:"data"`
+	Filter      string      `json:"filter"`
+	TimedImages int         `json:"timed_images,omitempty"`
+	FwdMs       *[2]float64 `json:"fwd_ms,omitempty"`
+	DataMs      *[2]float64 `json:"data_ms,omitempty"`
+	FilterMs    *[2]float64 `json:"filter_ms,omitempty"`
+}
+
+// convAlgoReport lists n's conv layers in a's order with their algorithms and timings.
+func convAlgoReport(a train.Arch, n *train.Net) []ConvAlgo {
+	algos, times := n.ConvAlgos(), n.ConvTimes()
+	var out []ConvAlgo
+	for _, l := range a.Layers {
+		x, ok := algos[l.Name]
+		if !ok {
+			continue
+		}
+		c := ConvAlgo{Layer: l.Name, Fwd: string(x.Fwd), Data: string(x.Data), Filter: string(x.Filter)}
+		if t, ok := times[l.Name]; ok {
+			ms := func(s [2]float64) *[2]float64 { return &[2]float64{s[0] * 1e3, s[1] * 1e3} }
+			c.TimedImages = min(n.Micro, train.ConvTimingImages)
+			c.FwdMs, c.DataMs, c.FilterMs = ms(t.Fwd), ms(t.Data), ms(t.Filter)
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // Device identifies the Vulkan device and driver.
@@ -46,6 +83,7 @@ type Settings struct {
 	Steps           int               `json:"steps"`
 	Warmup          int               `json:"warmup"`
 	Profile         bool              `json:"profile"`
+	ConvAlgo        string            `json:"conv_algo"`  // --conv-algo (see the report's conv_algos)
 	Validation      bool              `json:"validation"` // the validation layer was on (times are then not representative)
 	VectorWidth     string            `json:"vector_width"`
 	VectorWidthNote string            `json:"vector_width_note,omitempty"`

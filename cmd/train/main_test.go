@@ -49,7 +49,10 @@ func TestSIGINTThenResume(t *testing.T) {
 	gputest.Device(t) // a device is required to train
 	dir, full, out := t.TempDir(), t.TempDir(), t.TempDir()
 	writeIDX(t, dir, 128) // 16 steps an epoch: the run crosses one epoch's end
-	flags := []string{"--data", dir, "--batch", "8", "--steps", "24", "--eval-every", "6", "--eval-limit", "32", "--log-format", "json", "--workers", "2"}
+	// Winograd forced for the 3×3 layers of both runs; the resumed run, on the default --conv-algo
+	// auto, must reuse the checkpoint's choice rather than time its own (which could differ).
+	flags := []string{"--data", dir, "--batch", "8", "--steps", "24", "--eval-every", "6", "--eval-limit", "32", "--log-format", "json", "--workers", "2",
+		"--conv-algo", "winograd"}
 	if b, err := command(append(flags, "--out", full)...).CombinedOutput(); err != nil {
 		t.Fatalf("uninterrupted run: %v\n%s", err, b)
 	}
@@ -86,13 +89,17 @@ func TestSIGINTThenResume(t *testing.T) {
 		t.Fatalf("checkpoint %v: state %+v, err %v (the run was not interrupted?)", cks, ck.State, err)
 	}
 	stopped := ck.State.Step
+	if a := ck.State.ConvAlgos["conv3"]; a.Fwd != "winograd" || a.Data != "winograd" || a.Filter != "winograd" {
+		t.Fatalf("checkpoint records conv algorithms %v", ck.State.ConvAlgos)
+	}
 
 	resumed := command("--resume", out) // nothing else: the progress shows as a bar (--log-format is the terminal's)
 	b, err := resumed.CombinedOutput()
 	if err != nil {
 		t.Fatalf("train --resume %s: %v\n%s", out, err, b)
 	}
-	for _, want := range []string{fmt.Sprintf("resuming from step %d ", stopped), fmt.Sprintf("(%d/24)", stopped)} {
+	for _, want := range []string{fmt.Sprintf("resuming from step %d ", stopped), fmt.Sprintf("(%d/24)", stopped),
+		"conv3: fwd winograd, data winograd, filter winograd (--conv-algo auto, recorded choice)"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("train --resume output lacks %q (the run and its bar start at the interrupted step):\n%s", want, b)
 		}

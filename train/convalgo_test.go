@@ -1,0 +1,94 @@
+package train
+
+import (
+	"testing"
+
+	"github.com/alexnet-vk/alexnet/layers/vk"
+)
+
+// --conv-algo auto times both algorithms of each pass of every 3×3 stride-1 layer and runs the
+// faster; a recorded choice is used as it is, untimed; direct and winograd are forced.
+func TestConvAlgoChoice(t *testing.T) {
+	d, l := setup(t)
+	a := tiny()
+	n, err := NewNet(d, l, a, NetConfig{Batch: 4, Seed: 3, Dropout: -1, ConvAlgo: "auto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	times, algos := n.ConvTimes(), n.ConvAlgos()
+	n.Free()
+	for _, name := range []string{"conv1", "conv2"} {
+		tm, ok := times[name]
+		if !ok || tm.Fwd[0] <= 0 || tm.Fwd[1] <= 0 || tm.Data[1] <= 0 || tm.Filter[1] <= 0 {
+			t.Fatalf("%s: timings %+v", name, tm)
+		}
+		if algos[name] != tm.Faster() {
+			t.Errorf("%s runs %v, the timings say %v", name, algos[name], tm.Faster())
+		}
+	}
+	mixed := vk.ConvAlgos{Fwd: vk.AlgoWinograd, Data: vk.AlgoDirect, Filter: vk.AlgoWinograd}
+	n, err = NewNet(d, l, a, NetConfig{Batch: 4, Seed: 3, Dropout: -1, ConvAlgo: "auto", ConvAlgos: map[string]vk.ConvAlgos{"conv1": mixed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, timed := n.ConvTimes()["conv1"]; timed || n.ConvAlgos()["conv1"] != mixed {
+		t.Errorf("a recorded choice was timed again or not kept: %v", n.ConvAlgos())
+	}
+	n.Free()
+	// Forced, the mode wins over a recorded choice.
+	n, err = NewNet(d, l, a, NetConfig{Batch: 4, Seed: 3, Dropout: -1, ConvAlgo: "direct", ConvAlgos: map[string]vk.ConvAlgos{"conv1": mixed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := n.ConvAlgos()["conv1"]; got != vk.AllConv(vk.AlgoDirect) || len(n.ConvTimes()) != 0 {
+		t.Errorf("--conv-algo direct: conv1 runs %v", got)
+	}
+	n.Free()
+	if _, err := NewNet(d, l, a, NetConfig{Batch: 4, Dropout: -1, ConvAlgo: "fast"}); err == nil {
+		t.Error("--conv-algo fast accepted")
+	}
+}
+
+// twoRanks is rank 1 of 2 whose MaxI32 combines with rank 0's vector, as MPI's would.
+type twoRanks struct{ root []int32 }
+
+func (c twoRanks) Rank() int                { return 1 }
+func (c twoRanks) Size() int                { return 2 }
+func (c twoRanks) SumF32(v []float32) error { return nil }
+func (c twoRanks) SumF64(v []float64) error { return nil }
+func (c twoRanks) MaxI32(v []int32) error {
+	for i := range v {
+		v[i] = max(v[i], c.root[i])
+	}
+	return nil
+}
+
+// Every rank gets rank 0's conv algorithms through the integer maximum.
+func TestAgreeConvAlgos(t *testing.T) {
+	a := tiny()
+	want := map[string]vk.ConvAlgos{
+		"conv1": {Fwd: vk.AlgoWinograd, Data: vk.AlgoDirect, Filter: vk.AlgoWinograd},
+		"conv2": vk.AllConv(vk.AlgoDirect),
+	}
+	var sent []int32
+	capture := captureRank{sent: &sent}
+	if _, err := agreeConvAlgos(capture, a, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := agreeConvAlgos(twoRanks{root: sent}, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["conv1"] != want["conv1"] || got["conv2"] != want["conv2"] {
+		t.Fatalf("rank 1 got %v, rank 0 chose %v", got, want)
+	}
+}
+
+// captureRank is rank 0, keeping what it sends.
+type captureRank struct{ sent *[]int32 }
+
+func (c captureRank) Rank() int                { return 0 }
+func (c captureRank) Size() int                { return 2 }
+func (c captureRank) SumF32(v []float32) error { return nil }
+func (c captureRank) SumF64(v []float64) error { return nil }
+func (c captureRank) MaxI32(v []int32) error   { *c.sent = append([]int32(nil), v...); return nil }
