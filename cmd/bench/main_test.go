@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -63,6 +64,40 @@ func TestJSONReport(t *testing.T) {
 		}
 	}
 	checkProfile(t, r.Profile, a)
+	checkConvAlgos(t, r)
+}
+
+// checkConvAlgos checks alexnet-small's conv algorithm rows: conv1 and conv2 (5×5) direct and
+// untimed, conv3–conv5 (3×3, stride 1) timed under auto, each pass the faster algorithm.
+func checkConvAlgos(t *testing.T, r Report) {
+	t.Helper()
+	if len(r.ConvAlgos) != 5 {
+		t.Fatalf("conv algorithms %+v: want alexnet-small's 5 conv layers", r.ConvAlgos)
+	}
+	for i, c := range r.ConvAlgos {
+		if c.Layer != fmt.Sprintf("conv%d", i+1) {
+			t.Errorf("row %d is %+v", i, c)
+		}
+		timed := i >= 2 && r.Settings.ConvAlgo == "auto"
+		if (c.FwdMs != nil) != timed || (c.DataMs != nil) != timed || (c.FilterMs != nil) != timed || (c.TimedImages > 0) != timed {
+			t.Errorf("%s (--conv-algo %s): timings %+v", c.Layer, r.Settings.ConvAlgo, c)
+		}
+		if i < 2 && (c.Fwd != "direct" || c.Data != "direct" || c.Filter != "direct") {
+			t.Errorf("%s (5×5) runs %+v", c.Layer, c)
+		}
+		if !timed || c.FwdMs == nil || c.DataMs == nil || c.FilterMs == nil {
+			continue
+		}
+		faster := func(ms *[2]float64) string {
+			if ms[1] < ms[0] {
+				return "winograd"
+			}
+			return "direct"
+		}
+		if c.Fwd != faster(c.FwdMs) || c.Data != faster(c.DataMs) || c.Filter != faster(c.FilterMs) {
+			t.Errorf("%s runs %+v, not the faster of its timings", c.Layer, c)
+		}
+	}
 }
 
 // checkProfile checks the per-kernel and per-layer rows of a profiled alexnet-small step.

@@ -89,7 +89,7 @@ func measure(p train.Placement, mode string, a train.Arch, o options, progress i
 	before := allocated(p)
 	built := time.Now()
 	n, err := train.NewNetOn(p, a, train.NetConfig{Batch: o.batch, MicroBatch: o.micro, Seed: o.seed,
-		Dropout: -1, DecayBiases: true, Profile: o.profile})
+		Dropout: -1, DecayBiases: true, Profile: o.profile, ConvAlgo: o.dev.ConvAlgo})
 	if err != nil {
 		return nil, err
 	}
