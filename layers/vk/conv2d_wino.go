@@ -45,8 +45,8 @@ type (
 		N, K, OH, OW, TH, TW uint32
 	}
 	winoDfilterPC struct {
-		DW, DU gpu.Arg
-		Q      uint32
+		DW, DU           gpu.Arg
+		Q, KG, CG, Trans uint32
 	}
 )
 
@@ -166,6 +166,7 @@ func (l *Lib) Conv2DBackwardFilterWinograd(s *gpu.Seq, dw, db, dy, x gpu.Arg, p 
 	nc := winoChunk(fixed, per, p.N, scratch)
 	th, tw := c.tiles()
 	tiles := th * tw
+	trans := c.co > c.ci
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
 		t := m * tiles
@@ -176,16 +177,23 @@ func (l *Lib) Conv2DBackwardFilterWinograd(s *gpu.Seq, dw, db, dy, x gpu.Arg, p 
 		l.dispatch1D(s, kWinoDout, p.K*t, 1, winoDoutPC{E: e, DY: gpu.Offset(dy, int64(n0*p.K*c.oh*c.ow)*4),
 			N: u32(m), K: u32(p.K), OH: u32(c.oh), OW: u32(c.ow), TH: u32(th), TW: u32(tw)})
 		// du[ξν][z][k][c] (+)= Σ_{image, tile} e[ξν][z][k][t]·v[ξν][z][c][t]: k1 runs over the
-		// chunk's images, k2 over one image's tiles, so split-K can share the long sum out.
-		gm := Gemm{M: c.co, N: c.ci, ND: c.ci, K1: m, K2: tiles, Z: 16 * c.g,
-			SAm: t, SAk1: tiles, SAk2: 1, SAz: c.co * t,
-			SBk1: tiles, SBk2: 1, SBn2: t, SBz: c.ci * t,
-			SCm: c.ci, SCn2: 1, SCz: c.co * c.ci, Accumulate: n0 > 0}
+		// chunk's images, k2 over one image's tiles, so split-K can share the long sum out. With
+		// more output than input channels per group, du is computed transposed ([z][c][k]): the
+		// larger count then runs along the product's columns, which wide column tiles (512 on
+		// the CPU variants) fill better.
+		rows, cols, ra, ca := c.co, c.ci, e, v
+		if trans {
+			rows, cols, ra, ca = c.ci, c.co, v, e
+		}
+		gm := Gemm{M: rows, N: cols, ND: cols, K1: m, K2: tiles, Z: 16 * c.g,
+			SAm: t, SAk1: tiles, SAk2: 1, SAz: rows * t,
+			SBk1: tiles, SBk2: 1, SBn2: t, SBz: cols * t,
+			SCm: cols, SCn2: 1, SCz: c.co * c.ci, Accumulate: n0 > 0}
 		gm.Splits = l.splitsFor(gm)
-		l.Gemm(s, scratch, e, v, nil, gm)
+		l.Gemm(s, scratch, ra, ca, nil, gm)
 	}
 	q := p.K * c.ci
-	l.dispatch1D(s, kWinoDfilter, q, 1, winoDfilterPC{DW: dw, DU: scratch, Q: u32(q)})
+	l.dispatch1D(s, kWinoDfilter, q, 1, winoDfilterPC{DW: dw, DU: scratch, Q: u32(q), KG: u32(c.co), CG: u32(c.ci), Trans: b32(trans)})
 	if db != nil {
 		mustFit("conv2d db", db, p.K)
 		ohw := c.oh * c.ow

@@ -121,16 +121,21 @@ func winoDoutRef(e, dy []float32, n, k, oh, ow, th, tw int) {
 	}
 }
 
-// winoDfilterRef is the CPU reference of conv2d_wino_dfilter: dw[q][r][s] += Σ_{ξ,ν} G[ξ][r]·du[ξ][ν][q]·G[ν][s]
-// (accumulated).
-func winoDfilterRef(dw, du []float32, q int) {
+// winoDfilterRef is the CPU reference of conv2d_wino_dfilter: dw[q][r][s] += Σ_{ξ,ν} G[ξ][r]·du[ξ][ν][i]·G[ν][s]
+// (accumulated) for q = k·cg + c, k = z·kg + kgi, with i = q, or (z·cg + c)·kg + kgi when trans.
+func winoDfilterRef(dw, du []float32, q, kg, cg int, trans bool) {
 	for qi := 0; qi < q; qi++ {
+		i := qi
+		if trans {
+			c, k := qi%cg, qi/cg
+			i = (k/kg*cg+c)*kg + k%kg
+		}
 		for r := 0; r < 3; r++ {
 			for s := 0; s < 3; s++ {
 				var v float32
 				for xi := 0; xi < 4; xi++ {
 					for nu := 0; nu < 4; nu++ {
-						v += wG[xi][r] * du[(xi*4+nu)*q+qi] * wG[nu][s]
+						v += wG[xi][r] * du[(xi*4+nu)*q+i] * wG[nu][s]
 					}
 				}
 				dw[(qi*3+r)*3+s] += v

@@ -143,10 +143,11 @@ func TestWinogradKernels(t *testing.T) {
 		wantE := make([]float32, 16*K*nt)
 		winoDoutRef(wantE, dy, c.n, K, wc.oh, wc.ow, th, tw)
 		du, dw0 := layerstest.Rand(16*K*c.ci, uint64(i+83)), layerstest.Rand(K*c.ci*9, uint64(i+84))
-		wantDw := append([]float32(nil), dw0...)
-		winoDfilterRef(wantDw, du, K*c.ci)
+		wantDw, wantDwT := append([]float32(nil), dw0...), append([]float32(nil), dw0...)
+		winoDfilterRef(wantDw, du, K*c.ci, c.co, c.ci, false)
+		winoDfilterRef(wantDwT, du, K*c.ci, c.co, c.ci, true)
 		tx, tv, tmm, tb, ty := in(t, d, x), out(t, d, len(wantV)), in(t, d, mm), in(t, d, bias), out(t, d, len(wantY))
-		tdy, te, tdu, tdw := in(t, d, dy), out(t, d, len(wantE)), in(t, d, du), in(t, d, dw0)
+		tdy, te, tdu, tdw, tdwT := in(t, d, dy), out(t, d, len(wantE)), in(t, d, du), in(t, d, dw0), in(t, d, dw0)
 		geo := func(n int) (uint32, uint32, uint32) { return u32(n), u32(th), u32(tw) }
 		record(t, d, func(s *gpu.Seq) {
 			n, th, tw := geo(c.n)
@@ -154,12 +155,15 @@ func TestWinogradKernels(t *testing.T) {
 			l.dispatch1D(s, kWinoOutput, K*nt, 1, winoOutputPC{Y: ty.Arg(), MM: tmm.Arg(), Bias: tb.Arg(), N: n, K: u32(K), OH: u32(wc.oh), OW: u32(wc.ow), TH: th, TW: tw,
 				Flags: shaders.FlagRowBias | shaders.FlagRelu})
 			l.dispatch1D(s, kWinoDout, K*nt, 1, winoDoutPC{E: te.Arg(), DY: tdy.Arg(), N: n, K: u32(K), OH: u32(wc.oh), OW: u32(wc.ow), TH: th, TW: tw})
-			l.dispatch1D(s, kWinoDfilter, K*c.ci, 1, winoDfilterPC{DW: tdw.Arg(), DU: tdu.Arg(), Q: u32(K * c.ci)})
+			for i, dw := range []*tensor{tdw, tdwT} {
+				l.dispatch1D(s, kWinoDfilter, K*c.ci, 1, winoDfilterPC{DW: dw.Arg(), DU: tdu.Arg(), Q: u32(K * c.ci), KG: u32(c.co), CG: u32(c.ci), Trans: u32(i)})
+			}
 		})
 		compare(t, name+" input", tv.floats(), wantV, 1e-6, 1e-6, nil)
 		compare(t, name+" output", ty.floats(), wantY, 1e-5, 1e-5, []int{c.n, K, wc.oh, wc.ow})
 		compare(t, name+" dout", te.floats(), wantE, 1e-6, 1e-6, nil)
 		compare(t, name+" dfilter", tdw.floats(), wantDw, 1e-5, 1e-5, nil)
+		compare(t, name+" dfilter (du transposed)", tdwT.floats(), wantDwT, 1e-5, 1e-5, nil)
 		tx.unchanged("x")
 		tmm.unchanged("mm")
 		tdy.unchanged("dy")
