@@ -98,8 +98,11 @@ func WinogradFloats(p layers.Conv2D, n int) int {
 
 // winoChunk returns how many of n images one pass of a scratch of avail bytes holds.
 func winoChunk(fixed, per, n int, scratch gpu.Arg) int {
-	avail := int((gpu.Avail(scratch) / 4)) - fixed - 32
-	if scratch == nil || avail < per {
+	avail := -1
+	if scratch != nil {
+		avail = int(gpu.Avail(scratch)/4) - fixed - 32
+	}
+	if avail < per {
 		panic(fmt.Sprintf("vk: Winograd conv2d scratch too small: needs %d floats for one image", fixed+per+32))
 	}
 	return min(n, avail/per)

@@ -3,6 +3,7 @@ package vk
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/alexnet-vk/alexnet/gpu"
@@ -168,5 +169,44 @@ func TestWinogradKernels(t *testing.T) {
 		tmm.unchanged("mm")
 		tdy.unchanged("dy")
 		tdu.unchanged("du")
+	}
+}
+
+// The Winograd passes refuse, before dispatching anything, a layer they cannot run and a scratch
+// that cannot hold one image.
+func TestWinogradRejects(t *testing.T) {
+	d, l := setup(t)
+	big := out(t, d, 1<<16).Arg()
+	small := out(t, d, 100).Arg()
+	ok := layers.Conv2D{N: 1, C: 2, H: 5, W: 5, K: 2, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}
+	stride2, k5, pad3 := ok, ok, ok
+	stride2.Stride, k5.R, k5.S, pad3.Pad = 2, 5, 5, 3
+	for _, c := range []struct {
+		name string
+		call func(s *gpu.Seq)
+	}{
+		{"stride 2", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, stride2, false, big) }},
+		{"5×5", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, k5, big) }},
+		{"pad 3", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, pad3, big) }},
+		{"small scratch fwd", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, ok, false, small) }},
+		{"small scratch filter", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, ok, small) }},
+		{"no scratch", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, ok, nil) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := recorded(t, d, func(s *gpu.Seq) {
+				defer func() {
+					if msg, isStr := recover().(string); !isStr || !strings.HasPrefix(msg, "vk: ") {
+						t.Errorf("recording did not panic with a vk: message")
+					}
+				}()
+				c.call(s)
+			})
+			if n := len(s.Log); n != 2 {
+				t.Errorf("the sequence logged %d commands, want 2 (no dispatch): %v", n, s.Log)
+			}
+		})
+	}
+	if WinogradOK(stride2) || WinogradOK(k5) || WinogradOK(pad3) || !WinogradOK(ok) {
+		t.Error("WinogradOK wrong")
 	}
 }
