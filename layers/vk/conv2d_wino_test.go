@@ -12,7 +12,8 @@ import (
 	"github.com/alexnet-vk/alexnet/shaders"
 )
 
-// winoShapes: a few stride-1 3×3 layers of the AlexNets (groups 1 and 2) from convShapes, beside
+// winoShapes: a stride-1 3×3 layer of the paper's AlexNet (groups 2, wide products) from convShapes
+// (one only: the SwiftShader leg's budget), beside
 // awkward ones: odd and even maps with tiles hanging over the edge, pad 0 and 2, 3 groups, 1×1
 // outputs, channel counts off the product tiles, and a scratch that forces chunks of one image.
 var winoShapes = []struct {
@@ -21,7 +22,9 @@ var winoShapes = []struct {
 	scratch int // images the scratch holds (chunking when < N)
 }{
 	{"alexnet/conv4", convShape("alexnet/conv4"), 2},
-	{"alexnet-tv/conv3", convShape("alexnet-tv/conv3"), 2},
+	// More output than input channels (backward-filter's products transposed), past the narrow
+	// kernels' 64 columns.
+	{"9x9-k80", layers.Conv2D{N: 2, C: 16, H: 9, W: 9, K: 80, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
 	{"small-k8", convShape("small-k8"), 2},
 	{"7x7-pad2-g3", convShape("7x7-pad2-k3"), 1},
 	{"8x11-pad0", layers.Conv2D{N: 3, C: 5, H: 8, W: 11, K: 7, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 2},
