@@ -25,13 +25,14 @@ const (
 )
 
 var (
-	lavapipeOnce sync.Once
-	lavapipeNote string
-	lavapipeErr  error
+	lavapipeOnce        sync.Once
+	lavapipeNote        string
+	lavapipeThreadsNote string
+	lavapipeErr         error
 )
 
-// configureLavapipe applies the vector width (once per process: the driver reads it when it loads)
-// and a width-specific shader cache directory.
+// configureLavapipe applies the vector width and the worker-thread count (once per process: the
+// driver reads them when it loads) and a width-specific shader cache directory.
 func configureLavapipe(width string) error {
 	lavapipeOnce.Do(func() {
 		if width == "" {
@@ -39,6 +40,9 @@ func configureLavapipe(width string) error {
 		}
 		_, avx512 := CPUInfo()
 		lavapipeNote, lavapipeErr = applyVectorWidth(width, os.Getenv, os.Setenv, avx512)
+		if lavapipeErr == nil {
+			lavapipeThreadsNote, lavapipeErr = applyThreads(ProcessCPUBudget(), os.Getenv, os.Setenv)
+		}
 		if lavapipeErr == nil {
 			base, err := os.UserCacheDir()
 			if err != nil {
@@ -52,6 +56,10 @@ func configureLavapipe(width string) error {
 
 // LavapipeNote says what --vector-width did (empty when nothing), for commands to print.
 func LavapipeNote() string { return lavapipeNote }
+
+// LavapipeThreadsNote says how many worker threads lavapipe was given (LP_NUM_THREADS) and from
+// what CPU budget, for commands to report; empty before the first device is opened.
+func LavapipeThreadsNote() string { return lavapipeThreadsNote }
 
 // separateShaderCache points Mesa's shader cache at base/alexnet-vk/mesa-lp<width> unless the user
 // set a cache directory or turned the cache off.

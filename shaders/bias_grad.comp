@@ -15,9 +15,18 @@ void main() {
 	uint lane = gl_LocalInvocationID.x;
 	float sum = 0.0;
 	uint total = pc.N * pc.P;
+	// j = n·P + p steps by LOCAL_SIZE = qs·P + rs: (n, p) advance by (qs, rs) with one carry, no
+	// division per element (rs < P, so p stays below 2·P before the carry).
+	uint qs = LOCAL_SIZE / pc.P, rs = LOCAL_SIZE - qs * pc.P;
+	uint n = lane / pc.P, p = lane - n * pc.P;
 	for (uint j = lane; j < total; j += LOCAL_SIZE) {
-		uint n = j / pc.P, p = j - n * pc.P;
 		sum += pc.dy.v[n * pc.sN + k * pc.sK + p];
+		n += qs;
+		p += rs;
+		if (p >= pc.P) {
+			p -= pc.P;
+			n++;
+		}
 	}
 	part[lane] = sum;
 	barrier();

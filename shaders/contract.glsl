@@ -56,4 +56,9 @@
 #define FLAG_AM_CONTIG 16u
 #define FLAG_BK_CONTIG 32u
 
+// Flags of the backward kernels of a layer that may follow a ReLU (maxpool_bwd, lrn_bwd).
+// FlagReluMask folds the ReLU's backward into the layer's: the gradient is written only where
+// the ReLU's output (the layer's input) is positive, and 0 elsewhere.
+#define FLAG_RELU_MASK 1u
+
 #endif

@@ -65,3 +65,10 @@ const (
 	FlagAmContig uint32 = 16
 	FlagBkContig uint32 = 32
 )
+
+// Flags of the backward kernels of a layer that may follow a ReLU (maxpool_bwd, lrn_bwd).
+const (
+	// FlagReluMask folds the ReLU's backward into the layer's: the gradient is written only where
+	// the ReLU's output (the layer's input) is positive, and 0 elsewhere.
+	FlagReluMask uint32 = 1
+)

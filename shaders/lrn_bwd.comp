@@ -2,15 +2,18 @@
 // lrn_bwd: gradient of lrn_fwd, for x, y, scale, dy [N, C, H, W]:
 //   dx[n,i,hw] = dy_i·scale_i^(−beta) − 2·a·beta·x_i·Σ_{j=max(0,i−half)}^{min(C−1,i+half)} dy_j·y_j/scale_j
 // (j ranges over the channels whose window holds i; the window is symmetric). dx is overwritten.
+// With FLAG_RELU_MASK in flags x is a ReLU's output and this pass is that ReLU's backward too:
+// dx_i = 0 where x_i <= 0.
 // One invocation per column (n, hw) walks the channels i in order; for half <= HMAX the terms
 // dy_j·y_j/scale_j slide through registers (one new term per channel instead of Size), summed in
 // the Go reference's order; wider windows recompute them. Dispatch: Fold(ceil(N·H·W/LOCAL_SIZE))
-// workgroups of LOCAL_SIZE. CPU reference: layers/lrn.go LRNBackward.
+// workgroups of LOCAL_SIZE. CPU reference: layers/lrn.go LRNBackward
+// (layers/relu_fused.go LRNReLUBackward with the flag).
 #include "common.glsl"
 layout(local_size_x = LOCAL_SIZE) in;
 layout(push_constant, std430) uniform PC {
 	F32Out dx; F32In dy; F32In x; F32In y; F32In scale;
-	uint N; uint C; uint plane; uint half_; float twoAB; float beta;
+	uint N; uint C; uint plane; uint half_; float twoAB; float beta; uint flags;
 } pc;
 const int HMAX = 2, WIN = 2 * HMAX + 1;
 
@@ -23,7 +26,12 @@ float term(uint base, int j) {
 
 void write(uint base, uint i, float sum) {
 	uint at = base + i * pc.plane;
-	pc.dx.v[at] = pc.dy.v[at] * pow(pc.scale.v[at], -pc.beta) - pc.twoAB * pc.x.v[at] * sum;
+	float x = pc.x.v[at];
+	if ((pc.flags & FLAG_RELU_MASK) != 0u && !(x > 0.0)) {
+		pc.dx.v[at] = 0.0;
+		return;
+	}
+	pc.dx.v[at] = pc.dy.v[at] * pow(pc.scale.v[at], -pc.beta) - pc.twoAB * x * sum;
 }
 
 void main() {

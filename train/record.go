@@ -36,6 +36,15 @@ func (n *Net) paramRefs(slab *gpu.Buffer, i int) (w, b gpu.Ref) {
 // fusedReLU reports whether layer i (conv or linear) has its ReLU fused.
 func (n *Net) fusedReLU(i int) bool { return i+1 < len(n.fused) && n.fused[i+1] }
 
+// foldsReLU reports whether layer i's backward pass (LRN or max pool) also does the backward of
+// the ReLU before it: that ReLU is fused into a conv or linear layer, so its gradient shares the
+// slot of layer i's dx and the masked gradient can be written there at once, saving a pass over
+// the activation (the mask [r > 0] comes from the stored ReLU output r, layer i's input).
+func (n *Net) foldsReLU(i int) bool {
+	L := n.Arch.Layers
+	return i >= 1 && i < len(L) && (L[i].Kind == LRN || L[i].Kind == MaxPool) && L[i-1].Kind == ReLU && n.fused[i-1]
+}
+
 // act returns the output of layer i (the micro-batch input at mb for i = -1).
 func (n *Net) act(i, mb int) gpu.Ref {
 	if i < 0 {
@@ -147,11 +156,21 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 				n.lib.LinearBackwardData(s, dx, dy, w, p)
 			}
 		case ReLU: // fused or not, dx = dy·[y > 0]; in place when fused (dx is dy's buffer)
-			n.lib.ReLUBackward(s, dx, dy, y, m*out.Size())
+			if !n.foldsReLU(i + 1) {
+				n.lib.ReLUBackward(s, dx, dy, y, m*out.Size())
+			}
 		case LRN:
-			n.lib.LRNBackward(s, dx, dy, x, y, n.aux[i], n.lrnGeom(i, m))
+			if n.foldsReLU(i) {
+				n.lib.LRNReLUBackward(s, dx, dy, x, y, n.aux[i], n.lrnGeom(i, m))
+			} else {
+				n.lib.LRNBackward(s, dx, dy, x, y, n.aux[i], n.lrnGeom(i, m))
+			}
 		case MaxPool:
-			n.lib.MaxPoolBackward(s, dx, dy, n.aux[i], n.poolGeom(i, m))
+			if n.foldsReLU(i) {
+				n.lib.MaxPoolReLUBackward(s, dx, dy, y, n.aux[i], n.poolGeom(i, m))
+			} else {
+				n.lib.MaxPoolBackward(s, dx, dy, n.aux[i], n.poolGeom(i, m))
+			}
 		case AvgPool:
 			n.lib.AvgPoolBackward(s, dx, dy, layers.AvgPool{N: m, C: in.C, H: in.H, W: in.W, OH: l.OH, OW: l.OW})
 		case Dropout:

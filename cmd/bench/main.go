@@ -115,8 +115,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(comm, stderr, err)
 	}
 	defer closeDev()
-	if note := gpu.LavapipeNote(); note != "" {
-		fmt.Fprintln(stderr, "bench:", note)
+	for _, note := range []string{gpu.LavapipeNote(), gpu.LavapipeThreadsNote()} {
+		if note != "" {
+			fmt.Fprintln(stderr, "bench:", note)
+		}
 	}
 	fmt.Fprintf(stderr, "device: %s\n", d.Info)
 	lib, err := vk.New(d)
@@ -138,6 +140,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(comm, stderr, err)
 	}
 	rep.Settings.VectorWidthNote = gpu.LavapipeNote()
+	rep.Settings.ThreadsNote = gpu.LavapipeThreadsNote()
 	rep.Settings.Validation = d.Validating()
 	if o.dev.Validation {
 		if msgs := d.Messages(); len(msgs) > 0 {

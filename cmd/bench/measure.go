@@ -70,6 +70,7 @@ func measure(p train.Placement, mode string, a train.Arch, o options, progress i
 		LR: lr, Momentum: momentum, WeightDecay: weightDecay, Env: map[string]string{},
 		GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), CPUs: runtime.NumCPU()}
 	rep.Settings.CPUModel, _ = gpu.CPUInfo()
+	rep.Settings.CPUQuota = gpu.ProcessCPUBudget().Quota
 	rep.Settings.Revision = revision()
 	for _, k := range envReported {
 		if v, ok := os.LookupEnv(k); ok {

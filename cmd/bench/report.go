@@ -87,6 +87,7 @@ type Settings struct {
 	Validation      bool              `json:"validation"` // the validation layer was on (times are then not representative)
 	VectorWidth     string            `json:"vector_width"`
 	VectorWidthNote string            `json:"vector_width_note,omitempty"`
+	ThreadsNote     string            `json:"lp_threads_note,omitempty"` // LP_NUM_THREADS and the CPU budget it came from
 	Seed            uint64            `json:"seed"`
 	LR              float64           `json:"lr"`
 	Momentum        float64           `json:"momentum"`
@@ -95,6 +96,7 @@ type Settings struct {
 	GoVersion       string            `json:"go_version"`
 	GOMAXPROCS      int               `json:"gomaxprocs"`
 	CPUs            int               `json:"cpus"`
+	CPUQuota        float64           `json:"cpu_quota,omitempty"` // the cgroup's CPU quota in CPUs, where one is set
 	CPUModel        string            `json:"cpu_model,omitempty"`
 	Revision        string            `json:"revision,omitempty"` // the commit built, "+dirty" with local changes (go build's VCS stamp)
 }
@@ -175,6 +177,9 @@ func (r *Report) WriteText(w io.Writer) {
 			}
 		}
 		fmt.Fprintf(w, "env      %s\n", strings.Join(kv, " "))
+	}
+	if s.ThreadsNote != "" {
+		fmt.Fprintf(w, "threads  %s\n", s.ThreadsNote)
 	}
 	fmt.Fprintf(w, "train    %8.1f img/s  %9.1f ms/step (min %.1f)  %7.1f GFLOP/s  %7.1f img per CPU-second\n", r.Train.ImgPerS, r.Train.MeanMs, r.Train.MinMs, r.Train.GFLOPs, r.Train.ImgPerCPUS)
 	fmt.Fprintf(w, "infer    %8.1f img/s  %9.1f ms/batch (min %.1f) %7.1f GFLOP/s  %7.1f img per CPU-second\n", r.Infer.ImgPerS, r.Infer.MeanMs, r.Infer.MinMs, r.Infer.GFLOPs, r.Infer.ImgPerCPUS)

@@ -53,6 +53,9 @@ func main() {
 		in.SubgroupSize, in.MinSubgroupSize, in.MaxSubgroupSize, gpu.SubgroupOpNames(in.SubgroupOps), in.FullSubgroups)
 	fmt.Printf("  push constants          %d bytes\n", in.MaxPushConstantsSize)
 	fmt.Printf("  timestamps              %v ns/tick\n", in.TimestampPeriodNs)
+	if note := gpu.LavapipeThreadsNote(); note != "" {
+		fmt.Printf("  lavapipe threads        %s\n", note)
+	}
 	lib, err := vk.New(d)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

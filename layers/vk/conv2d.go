@@ -263,8 +263,9 @@ func (l *Lib) Conv2DBackwardFilterFromCols(s *gpu.Seq, dw, db, dy, cols gpu.Arg,
 
 func (l *Lib) backwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D, scratch gpu.Arg, haveCols bool) {
 	ohw, g, kg, qg := convDims(p)
+	implicit := !haveCols && l.implicitBwdFilter(s, dw, dy, x, p, scratch) // conv2d_bwd_filter.go
 	nc := chunk(p, scratch)
-	for n0 := 0; n0 < p.N; n0 += nc {
+	for n0 := 0; n0 < p.N && !implicit; n0 += nc {
 		m := min(nc, p.N-n0)
 		if !haveCols {
 			l.im2col(s, scratch, x, p, n0, m)

@@ -98,6 +98,12 @@ func checkConv2D(t *testing.T, d *gpu.Device, l *Lib, p layers.Conv2D, n int, x,
 	tx, tw, tb, tdy := in(t, d, x[:n*nx/p.N]), in(t, d, w), in(t, d, b), in(t, d, dy[:n*ny/p.N])
 	ty, tyc, tdx, tdxc := out(t, d, n*ny/p.N), out(t, d, n*ny/p.N), out(t, d, n*nx/p.N), out(t, d, n*nx/p.N)
 	tdw, tdb := in(t, d, dw0), in(t, d, db0)
+	// A variant with an implicit backward-filter kernel runs the im2col + gemm path too.
+	both := l.Choice.Of(ProductGemm).BwdFilter[0] != ""
+	var tdwc, tdbc *tensor
+	if both {
+		tdwc, tdbc = in(t, d, dw0), in(t, d, db0)
+	}
 	scratch, err := d.NewBuffer("scratch", int64(scratchImages*ColFloats(p))*4, gpu.DeviceMemory)
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +117,11 @@ func checkConv2D(t *testing.T, d *gpu.Device, l *Lib, p layers.Conv2D, n int, x,
 		l.Conv2DBackwardData(s, tdxc.Arg(), tdy.Arg(), tw.Arg(), q, scratch)
 		l.noImplicitBwdData = false
 		l.Conv2DBackwardFilter(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), q, scratch)
+		if both {
+			l.noImplicitBwdFilter = true
+			l.Conv2DBackwardFilter(s, tdwc.Arg(), tdbc.Arg(), tdy.Arg(), tx.Arg(), q, scratch)
+			l.noImplicitBwdFilter = false
+		}
 	})
 	shapeY, shapeX := []int{n, p.K, oh, ow}, []int{n, p.C, p.H, p.W}
 	atol, rtol := convTol(p.C / p.Groups * p.R * p.S)
@@ -126,6 +137,10 @@ func checkConv2D(t *testing.T, d *gpu.Device, l *Lib, p layers.Conv2D, n int, x,
 	atol, rtol = convTol(n * oh * ow)
 	compare(t, "dw", tdw.floats(), wantDw, atol, rtol, []int{p.K, p.C / p.Groups, p.R, p.S})
 	compare(t, "db", tdb.floats(), wantDb, atol, rtol, nil)
+	if both {
+		compare(t, "dw (im2col)", tdwc.floats(), wantDw, atol, rtol, []int{p.K, p.C / p.Groups, p.R, p.S})
+		compare(t, "db (im2col)", tdbc.floats(), wantDb, atol, rtol, nil)
+	}
 	tx.unchanged("x")
 	tw.unchanged("w")
 	tb.unchanged("b")
@@ -214,7 +229,8 @@ func TestPad(t *testing.T) {
 }
 
 // Conv2DBackwardFilterFromCols, on the columns a forward pass left in its scratch, gives exactly
-// what Conv2DBackwardFilter gives recomputing them; a buffer too small for all images is refused.
+// what Conv2DBackwardFilter gives recomputing them (its im2col + gemm path: the implicit kernel
+// sums in another order, and TestConv2D checks it); a buffer too small for all images is refused.
 func TestConv2DBackwardFilterFromCols(t *testing.T) {
 	d, _ := setup(t)
 	for _, tc := range convShapes {
@@ -242,7 +258,9 @@ func TestConv2DBackwardFilterFromCols(t *testing.T) {
 			record(t, d, func(s *gpu.Seq) {
 				l.Conv2DForwardCols(s, ty.Arg(), tx.Arg(), tw.Arg(), nil, p, false, cols)
 				l.Conv2DBackwardFilterFromCols(s, dwA.Arg(), dbA.Arg(), tdy.Arg(), cols, p)
+				l.noImplicitBwdFilter = true
 				l.Conv2DBackwardFilter(s, dwB.Arg(), dbB.Arg(), tdy.Arg(), tx.Arg(), p, scratch)
+				l.noImplicitBwdFilter = false
 			})
 			compare(t, tc.name+" "+v.name+" dw", dwA.floats(), dwB.floats(), 0, 0, nil)
 			compare(t, tc.name+" "+v.name+" db", dbA.floats(), dbB.floats(), 0, 0, nil)

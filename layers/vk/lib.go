@@ -59,7 +59,9 @@ type Lib struct {
 	part  *gpu.Buffer // split-K partial products (see Gemm)
 	// noImplicitBwdData makes Conv2DBackwardData take its gemm + col2im path (tests compare both).
 	noImplicitBwdData bool
-	owned             []*gpu.Buffer // scratch buffers freed with the Lib
+	// noImplicitBwdFilter makes backward-filter take its im2col + gemm path (tests compare both).
+	noImplicitBwdFilter bool
+	owned               []*gpu.Buffer // scratch buffers freed with the Lib
 }
 
 // New compiles the kernels on d: every layer's, and for each product kernel the variant that

@@ -3,6 +3,7 @@ package vk
 import (
 	"github.com/alexnet-vk/alexnet/gpu"
 	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/shaders"
 )
 
 var (
@@ -21,6 +22,7 @@ type (
 		DX, DY, X, Y, Scale gpu.Arg
 		N, C, Plane, Half   uint32
 		TwoAB, Beta         float32
+		Flags               uint32 // shaders.FlagReluMask: the ReLU before the LRN's backward too
 	}
 )
 
@@ -54,9 +56,19 @@ func (l *Lib) LRNForward(s *gpu.Seq, y, scale, x gpu.Arg, p layers.LRN) {
 //
 // dx [N,C,H,W] is overwritten; dy, x, y and scale [N,C,H,W] as written by LRNForward.
 func (l *Lib) LRNBackward(s *gpu.Seq, dx, dy, x, y, scale gpu.Arg, p layers.LRN) {
+	l.lrnBackward(s, dx, dy, x, y, scale, p, 0)
+}
+
+// LRNReLUBackward records LRNBackward and the backward of the ReLU whose output x the LRN took
+// as input, in one pass, as layers.LRNReLUBackward: dx_i = 0 where x_i <= 0. Arguments as LRNBackward.
+func (l *Lib) LRNReLUBackward(s *gpu.Seq, dx, dy, x, y, scale gpu.Arg, p layers.LRN) {
+	l.lrnBackward(s, dx, dy, x, y, scale, p, shaders.FlagReluMask)
+}
+
+func (l *Lib) lrnBackward(s *gpu.Seq, dx, dy, x, y, scale gpu.Arg, p layers.LRN, flags uint32) {
 	checkLRN(p, []string{"dx", "dy", "x", "y", "scale"}, dx, dy, x, y, scale)
 	cols := p.N * p.H * p.W
 	l.dispatch1D(s, kLRNBwd, cols, 1, lrnBwdPC{DX: dx, DY: dy, X: x, Y: y, Scale: scale,
 		N: u32(p.N), C: u32(p.C), Plane: u32(p.H * p.W), Half: u32(p.Size / 2),
-		TwoAB: float32(2 * p.EffAlpha() * p.Beta), Beta: float32(p.Beta)})
+		TwoAB: float32(2 * p.EffAlpha() * p.Beta), Beta: float32(p.Beta), Flags: flags})
 }

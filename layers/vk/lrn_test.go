@@ -41,6 +41,13 @@ func verifyLRN(t *testing.T, d *gpu.Device, l *Lib, p layers.LRN) {
 	tx.unchanged("x")
 	tyIn.unchanged("y")
 	tscaleIn.unchanged("scale")
+
+	// The backward with the ReLU before the LRN folded in (x's negative half masked), same tolerances.
+	layers.LRNReLUBackward(dx, dy, x, y, scale, p)
+	tdxr := out(t, d, size)
+	record(t, d, func(s *gpu.Seq) { l.LRNReLUBackward(s, tdxr.Arg(), tdy.Arg(), tx.Arg(), tyIn.Arg(), tscaleIn.Arg(), p) })
+	compare(t, "dx (relu mask)", tdxr.floats(), dx, dxAtol, yRtol, shape)
+	tx.unchanged("x")
 }
 
 func TestLRN(t *testing.T) {

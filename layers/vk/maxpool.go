@@ -3,17 +3,26 @@ package vk
 import (
 	"github.com/alexnet-vk/alexnet/gpu"
 	"github.com/alexnet-vk/alexnet/layers"
+	"github.com/alexnet-vk/alexnet/shaders"
 )
 
 var (
 	kMaxPoolFwd = register("maxpool_fwd", maxPoolPC{})
-	kMaxPoolBwd = register("maxpool_bwd", maxPoolPC{})
+	kMaxPoolBwd = register("maxpool_bwd", maxPoolBwdPC{})
 )
 
-// maxPoolPC mirrors the push constants of maxpool_fwd.comp (y, arg, x) and maxpool_bwd.comp (dx, dy, arg).
+// maxPoolPC mirrors the push constants of maxpool_fwd.comp (y, arg, x).
 type maxPoolPC struct {
 	A, B, C                             gpu.Arg
 	NC, H, W, OH, OW, Size, Stride, Pad uint32
+}
+
+// maxPoolBwdPC mirrors maxpool_bwd.comp's push constants (dx, dy, arg, y; y is read only with
+// shaders.FlagReluMask).
+type maxPoolBwdPC struct {
+	DX, DY, Arg, Y                      gpu.Arg
+	NC, H, W, OH, OW, Size, Stride, Pad uint32
+	Flags                               uint32
 }
 
 // checkMaxPool panics unless p is valid and x, y and arg hold whole tensors of their shapes.
@@ -46,5 +55,20 @@ func (l *Lib) MaxPoolForward(s *gpu.Seq, y, arg, x gpu.Arg, p layers.MaxPool) {
 // dx [N,C,H,W] is overwritten; dy and arg [N,C,OH,OW] as written by MaxPoolForward.
 func (l *Lib) MaxPoolBackward(s *gpu.Seq, dx, dy, arg gpu.Arg, p layers.MaxPool) {
 	checkMaxPool(p, dx, dy, arg)
-	l.dispatch1D(s, kMaxPoolBwd, p.N*p.C*p.H, 1, maxPoolPush(dx, dy, arg, p))
+	l.maxPoolBackward(s, dx, dy, arg, dy, p, 0)
+}
+
+// MaxPoolReLUBackward records MaxPoolBackward and the backward of the ReLU whose output the pool
+// took as input, in one pass, as layers.MaxPoolReLUBackward: only the dy of windows whose max y is
+// positive reach dx. dx [N,C,H,W] is overwritten; dy, y and arg [N,C,OH,OW] as MaxPoolForward left them.
+func (l *Lib) MaxPoolReLUBackward(s *gpu.Seq, dx, dy, y, arg gpu.Arg, p layers.MaxPool) {
+	checkMaxPool(p, dx, dy, arg)
+	mustFit("maxpool y", y, p.N*p.C*p.OutH()*p.OutW())
+	l.maxPoolBackward(s, dx, dy, arg, y, p, shaders.FlagReluMask)
+}
+
+func (l *Lib) maxPoolBackward(s *gpu.Seq, dx, dy, arg, y gpu.Arg, p layers.MaxPool, flags uint32) {
+	f := maxPoolPush(dx, dy, arg, p)
+	l.dispatch1D(s, kMaxPoolBwd, p.N*p.C*p.H, 1, maxPoolBwdPC{DX: dx, DY: dy, Arg: arg, Y: y,
+		NC: f.NC, H: f.H, W: f.W, OH: f.OH, OW: f.OW, Size: f.Size, Stride: f.Stride, Pad: f.Pad, Flags: flags})
 }

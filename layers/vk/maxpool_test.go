@@ -60,6 +60,15 @@ func verifyMaxPool(t *testing.T, d *gpu.Device, l *Lib, p layers.MaxPool, x []fl
 	compare(t, "dx", tdx.floats(), dx, 0, 0, xs)
 	tdy.unchanged("dy")
 	targIn.unchanged("arg")
+
+	// The backward with the ReLU before the pool folded in: exact too (the same sums, fewer terms).
+	layers.MaxPoolReLUBackward(dx, dy, y, arg, p)
+	tyIn, tdxr := in(t, d, y), out(t, d, nx)
+	record(t, d, func(s *gpu.Seq) { l.MaxPoolReLUBackward(s, tdxr.Arg(), tdy.Arg(), tyIn.Arg(), targIn.Arg(), p) })
+	compare(t, "dx (relu mask)", tdxr.floats(), dx, 0, 0, xs)
+	tdy.unchanged("dy")
+	tyIn.unchanged("y")
+	targIn.unchanged("arg")
 }
 
 func TestMaxPool(t *testing.T) {

@@ -41,7 +41,11 @@ type Variant struct {
 	Name string
 	Doc  string // what it is and where it fits, one line
 	// Kernels holds the wide and the narrow kernel of each product.
-	Kernels                map[Product][2]string
+	Kernels map[Product][2]string
+	// BwdFilter, where set, is the variant's wide and narrow implicit conv backward-filter kernel
+	// (conv2d_bwd_filter: the tile reading the padded input, no column matrix); it counts among the
+	// gemm product's kernels. Variants without one run backward-filter as im2col + gemm.
+	BwdFilter              [2]string
 	Rows, Cols, NarrowCols int
 	// Workgroups is how many workgroups split-K (splitsFor) aims to give a product with few
 	// outputs and a long k: enough to keep the device's cores or compute units busy.
@@ -54,7 +58,14 @@ type Variant struct {
 	Prefer func(gpu.Info) string
 }
 
-func (v *Variant) kernelsOf(p Product) []string { k := v.Kernels[p]; return k[:] }
+func (v *Variant) kernelsOf(p Product) []string {
+	k := v.Kernels[p]
+	ks := k[:]
+	if p == ProductGemm && v.BwdFilter[0] != "" {
+		ks = append(ks, v.BwdFilter[:]...)
+	}
+	return ks
+}
 
 func (v *Variant) kernels() []string {
 	var ks []string
@@ -104,7 +115,8 @@ var variants = []*Variant{
 			ProductGemm: {tileKernel("gemm", gemmPC{}), tileKernel("gemm_narrow", gemmPC{})},
 			ProductConv: {tileKernel("conv2d_fwd", convPC{}), tileKernel("conv2d_fwd_narrow", convPC{})},
 		},
-		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
+		BwdFilter: [2]string{tileKernel("conv2d_bwd_filter", convBwdFilterPC{}), tileKernel("conv2d_bwd_filter_narrow", convBwdFilterPC{})},
+		Rows:      tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
 	},
 	{
 		Name: "portable", Doc: "register tile, A's rows shared through workgroup memory (no subgroup operations: any device)",
