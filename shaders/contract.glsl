@@ -13,6 +13,9 @@
 #define ELEM_PER_LANE 32
 // ReducePerLane is how many outputs one invocation of gemm_reduce sums.
 #define REDUCE_PER_LANE 4
+// TransposeRun is how many consecutive source columns one invocation of transpose copies:
+// enough to use the whole cache line (64 bytes) its gathered read brings in.
+#define TRANSPOSE_RUN 16
 // TileLanes is the workgroup width of the product kernels (gemm, conv2d_fwd and variants).
 #define TILE_LANES 64
 // TileRows is the rows of C one workgroup of a product kernel computes.
@@ -20,6 +23,10 @@
 // TileWideCols is the columns of C per invocation of the wide product kernels (the narrow
 // ones, for products with at most TileLanes columns, have 1).
 #define TILE_WIDE_COLS 8
+// TileMidCols is the columns of C per invocation of the middle product kernels (gemm_mid,
+// gemm_mid_portable: TileLanes·TileMidCols columns per workgroup), which linear forward's
+// transposed product (columns = the batch) runs on.
+#define TILE_MID_COLS 2
 // TileShareLanes is how many lanes of a subgroup load rows of A that the subgroup tile
 // (tile.glsl) shares by subgroupBroadcast: its kernels need subgroups at least this large.
 #define TILE_SHARE_LANES 8

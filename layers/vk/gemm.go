@@ -28,6 +28,8 @@ type Gemm struct {
 	// [0, Z·M·N), and a Bias or ReLU needs Z = 1 and C laid out [M][N]. Left 0, the Lib may split
 	// a product itself where its variant asks (Variant.AutoSplit); 1 never splits.
 	Splits int
+	// mid runs the product on the variant's Mid kernel (LinearForward's transposed form).
+	mid bool
 }
 
 // BiasMode says whether the bias is indexed by row, by column, or absent.
@@ -136,6 +138,12 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 	name, cols := v.Kernels[ProductGemm][0], v.Cols
 	if g.N <= v.NarrowCols {
 		name, cols = v.Kernels[ProductGemm][1], v.NarrowCols
+	}
+	if g.mid {
+		if v.Mid == "" {
+			panic(fmt.Sprintf("vk: gemm on the mid kernel, which variant %s lacks", v.Name))
+		}
+		name, cols = v.Mid, v.MidCols
 	}
 	if g.Splits == 0 && v.AutoSplit {
 		g = g.autoSplit(v, cols)

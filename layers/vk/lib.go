@@ -57,6 +57,10 @@ type Lib struct {
 	// devices (lavapipe; DefaultPanel when unknown) and to 0, no blocking, on GPUs.
 	Panel int
 	part  *gpu.Buffer // split-K partial products (see Gemm)
+	xt    *gpu.Buffer // linear forward's transposed input (see LinearForward)
+	// linearForm forces LinearForward's form where nonzero (tests and benchmarks compare both):
+	// linearDirect, or linearTransposed (yᵀ = w·xᵀ).
+	linearForm int
 	// noImplicitBwdData makes Conv2DBackwardData take its gemm + col2im path (tests compare both).
 	noImplicitBwdData bool
 	// noImplicitBwdFilter makes backward-filter take its im2col + gemm path (tests compare both).
@@ -130,7 +134,7 @@ func (l *Lib) Free() {
 	for _, b := range l.owned {
 		b.Free()
 	}
-	l.k, l.owned, l.part = nil, nil, nil
+	l.k, l.owned, l.part, l.xt = nil, nil, nil, nil
 }
 
 func (l *Lib) kernel(name string) *gpu.Kernel {

@@ -1,6 +1,7 @@
 package vk
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/alexnet-vk/alexnet/gpu"
@@ -9,7 +10,8 @@ import (
 )
 
 // linearShapes: AlexNet's fully connected layers (fc6's weight matrix is 144 MiB, over lavapipe's
-// 128 MiB maxStorageBufferRange) at batch 1 and 2, and awkward sizes.
+// 128 MiB maxStorageBufferRange) at batch 1 and 2, and awkward sizes: batches around the Mid
+// kernel's tile (65, 96, 130) and sizes that are no multiple of 16 or 64, for both LinearForward forms.
 var linearShapes = []struct {
 	name string
 	p    layers.Linear
@@ -23,6 +25,23 @@ var linearShapes = []struct {
 	{"1x1", layers.Linear{N: 1, In: 1, Out: 1}},
 	{"odd", layers.Linear{N: 17, In: 13, Out: 515}},
 	{"wide-batch", layers.Linear{N: 130, In: 7, Out: 3}},
+	{"b3", layers.Linear{N: 3, In: 70, Out: 33}},
+	{"b65", layers.Linear{N: 65, In: 37, Out: 100}},
+	{"b96", layers.Linear{N: 96, In: 29, Out: 70}},
+	{"b130", layers.Linear{N: 130, In: 300, Out: 77}},
+}
+
+// linearForms returns the LinearForward forms to check on l beside the one it chooses: the other
+// one where l's variant has the transposed form, for shapes small enough to run twice (fc6 and
+// fc7 are not).
+func linearForms(l *Lib, p layers.Linear) []int {
+	if l.Choice.Of(ProductGemm).Mid == "" || p.In*p.Out > 1<<20 {
+		return nil
+	}
+	if l.linearTransposed(p) {
+		return []int{linearDirect}
+	}
+	return []int{linearTransposed}
 }
 
 // TestLinear runs every gemm variant the device runs over the linear layers' shapes.
@@ -54,11 +73,36 @@ func TestLinear(t *testing.T) {
 					atol, rtol = gemmTol(p.N)
 					compare(t, "dw", tdw.floats(), f32(dw64), atol, rtol, []int{p.Out, p.In})
 					compare(t, "db", tdb.floats(), f32(db64), atol, rtol, nil)
+					for _, form := range linearForms(l, p) {
+						ty := out(t, d, p.N*p.Out)
+						l.linearForm = form
+						record(t, d, func(s *gpu.Seq) {
+							l.LinearForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, false)
+						})
+						l.linearForm = 0
+						atol, rtol := gemmTol(p.In)
+						compare(t, fmt.Sprintf("y (form %d)", form), ty.floats(), f32(y64), atol, rtol, []int{p.N, p.Out})
+					}
 				})
 			}
 			tx.unchanged("x")
 			tw.unchanged("w")
 			tdy.unchanged("dy")
 		})
+	}
+}
+
+// transpose against its CPU reference (an exact permutation), over shapes around its runs of
+// TransposeRun columns and the workgroup width.
+func TestTranspose(t *testing.T) {
+	d, l := setup(t)
+	for i, c := range []struct{ r, c int }{{1, 1}, {1, 17}, {3, 16}, {65, 37}, {130, 300}, {7, 1}} {
+		x := layerstest.Rand(c.r*c.c, uint64(i+60))
+		want := make([]float32, c.r*c.c)
+		transposeRef(want, x, c.r, c.c)
+		tx, tt := in(t, d, x), out(t, d, len(want))
+		record(t, d, func(s *gpu.Seq) { l.transpose(s, tt.Arg(), tx.Arg(), c.r, c.c) })
+		compare(t, fmt.Sprintf("transpose %dx%d", c.r, c.c), tt.floats(), want, 0, 0, []int{c.c, c.r})
+		tx.unchanged("x")
 	}
 }

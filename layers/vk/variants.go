@@ -53,6 +53,18 @@ type Variant struct {
 	// AutoSplit: a product with fewer workgroups than a quarter of Workgroups and one long k range
 	// (linear layers at small batches) is split as well, not only where the caller asks.
 	AutoSplit bool
+	// LaneColumns: each lane of the gemm kernels reads its own columns of B at every k step, with
+	// no staging, so B wants contiguous columns (SBn2 = 1); where B runs along k instead every lane
+	// reads another cache line each step. Linear forward is that case (w, as gemm's B, is stored
+	// [Out][In]): on these variants LinearForward computes yᵀ = w·xᵀ instead, x transposed, on the
+	// Mid kernel. The shared-memory variants stage B's tiles along its contiguous dimension
+	// (FlagBkContig) and leave this false.
+	LaneColumns bool
+	// Mid, MidCols: a gemm kernel between the narrow and the wide one, MidCols columns per
+	// workgroup, for LinearForward's transposed product (columns = the batch); needed where
+	// LaneColumns is set.
+	Mid     string
+	MidCols int
 	// Prefer, when set, can turn the automatic choice away from a variant the device runs (say,
 	// a GPU-shaped tile on a CPU device), by device properties only: it returns why, or "".
 	Prefer func(gpu.Info) string
@@ -63,6 +75,9 @@ func (v *Variant) kernelsOf(p Product) []string {
 	ks := k[:]
 	if p == ProductGemm && v.BwdFilter[0] != "" {
 		ks = append(ks, v.BwdFilter[:]...)
+	}
+	if p == ProductGemm && v.Mid != "" {
+		ks = append(ks, v.Mid)
 	}
 	return ks
 }
@@ -80,6 +95,7 @@ const (
 	tileRows       = shaders.TileRows
 	tileCols       = shaders.TileLanes * shaders.TileWideCols
 	tileNarrowCols = shaders.TileLanes
+	tileMidCols    = shaders.TileLanes * shaders.TileMidCols
 )
 
 // tileKernel declares a kernel of the subgroup tile (shaders/tile.glsl): lanes 0..7 of every
@@ -117,6 +133,7 @@ var variants = []*Variant{
 		},
 		BwdFilter: [2]string{tileKernel("conv2d_bwd_filter", convBwdFilterPC{}), tileKernel("conv2d_bwd_filter_narrow", convBwdFilterPC{})},
 		Rows:      tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
+		LaneColumns: true, Mid: tileKernel("gemm_mid", gemmPC{}), MidCols: tileMidCols,
 	},
 	{
 		Name: "portable", Doc: "register tile, A's rows shared through workgroup memory (no subgroup operations: any device)",
@@ -125,6 +142,7 @@ var variants = []*Variant{
 			ProductConv: {register("conv2d_fwd_portable", convPC{}), register("conv2d_fwd_narrow_portable", convPC{})},
 		},
 		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
+		LaneColumns: true, Mid: register("gemm_mid_portable", gemmPC{}), MidCols: tileMidCols,
 	},
 }
 
