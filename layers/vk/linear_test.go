@@ -33,7 +33,7 @@ var linearShapes = []struct {
 
 // linearForms returns the LinearForward forms to check on l beside the one it chooses: the other
 // one where l's variant has the transposed form, for shapes small enough to run twice (fc6 and
-// fc7 are not).
+// fc7 are not). TestLinear runs them with the fused ReLU.
 func linearForms(l *Lib, p layers.Linear) []int {
 	if l.Choice.Of(ProductGemm).Mid == "" || p.In*p.Out > 1<<20 {
 		return nil
@@ -73,15 +73,19 @@ func TestLinear(t *testing.T) {
 					atol, rtol = gemmTol(p.N)
 					compare(t, "dw", tdw.floats(), f32(dw64), atol, rtol, []int{p.Out, p.In})
 					compare(t, "db", tdb.floats(), f32(db64), atol, rtol, nil)
-					for _, form := range linearForms(l, p) {
+					for _, form := range linearForms(l, p) { // with the fused ReLU
 						ty := out(t, d, p.N*p.Out)
 						l.linearForm = form
 						record(t, d, func(s *gpu.Seq) {
-							l.LinearForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, false)
+							l.LinearForward(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true)
 						})
 						l.linearForm = 0
+						relu := f32(y64)
+						for i, v := range relu {
+							relu[i] = max(v, 0)
+						}
 						atol, rtol := gemmTol(p.In)
-						compare(t, fmt.Sprintf("y (form %d)", form), ty.floats(), f32(y64), atol, rtol, []int{p.N, p.Out})
+						compare(t, fmt.Sprintf("relu(y) (form %d)", form), ty.floats(), relu, atol, rtol, []int{p.N, p.Out})
 					}
 				})
 			}
