@@ -38,7 +38,7 @@ func (n *Net) convMode() string {
 }
 
 // winoFloats returns the scratch floats layer i's Winograd passes need for one image and for m
-// images (0, 0 when it has none: not a 3×3 stride-1 conv, or --conv-algo direct).
+// images (0, 0 when it has none: not a 3×3 or 5×5 stride-1 conv, or --conv-algo direct).
 func (n *Net) winoFloats(i, m int) (one, most int) {
 	if n.Arch.Layers[i].Kind != Conv || n.convMode() == string(vk.AlgoDirect) {
 		return 0, 0
@@ -131,9 +131,9 @@ func (n *Net) ConvTimes() map[string]vk.ConvTimes {
 func (n *Net) ConvAlgoReport() []string {
 	algos, times := n.ConvAlgos(), n.ConvTimes()
 	var lines []string
-	for _, l := range n.Arch.Layers {
+	for i, l := range n.Arch.Layers {
 		a, ok := algos[l.Name]
-		if !ok || l.Kind != Conv || l.Kernel != 3 || l.Stride != 1 {
+		if !ok || l.Kind != Conv || !vk.WinogradOK(n.convGeom(i, n.inShape(i), 1)) {
 			continue
 		}
 		line := fmt.Sprintf("%s: %s", l.Name, a)

@@ -62,18 +62,25 @@ func batchData(a Arch, n int, seed uint64) ([]float32, []int32) {
 // the steps; 2e-4 relative leaves margin while any wrong gradient is off by far more.
 func TestGPUMatchesCPU(t *testing.T) {
 	// Conv columns kept from forward to backward (the default), and recomputed; and both conv
-	// layers (3×3, stride 1) by Winograd, which keeps none.
+	// layers (3×3, stride 1) by Winograd, which keeps none; and with a 5×5 conv2 (pad 2, groups 2)
+	// by Winograd F(2×2,5×5).
 	for _, c := range []struct {
 		cm   int64
 		algo string
-	}{{0, "direct"}, {-1, "direct"}, {0, "winograd"}} {
-		t.Run(fmt.Sprintf("columns-memory=%d/%s", c.cm, c.algo), func(t *testing.T) { gpuMatchesCPU(t, c.cm, c.algo) })
+		k5   bool
+	}{{0, "direct", false}, {-1, "direct", false}, {0, "winograd", false}, {0, "winograd", true}} {
+		name := fmt.Sprintf("columns-memory=%d/%s", c.cm, c.algo)
+		a := tiny()
+		if c.k5 {
+			name += "/conv2-5x5"
+			a.Layers[4].Kernel, a.Layers[4].Pad = 5, 2
+		}
+		t.Run(name, func(t *testing.T) { gpuMatchesCPU(t, a, c.cm, c.algo) })
 	}
 }
 
-func gpuMatchesCPU(t *testing.T, columnsMemory int64, algo string) {
+func gpuMatchesCPU(t *testing.T, a Arch, columnsMemory int64, algo string) {
 	d, l := setup(t)
-	a := tiny()
 	n, err := NewNet(d, l, a, NetConfig{Batch: 4, MicroBatch: 2, Seed: 3, Dropout: -1, ColumnsMemory: columnsMemory, ConvAlgo: algo})
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 )
 
 // ConvAlgo is a conv2d algorithm: the direct one (implicit gemm, or im2col + gemm) or Winograd
-// F(2×2,3×3) (conv2d_wino.go, for 3×3 filters at stride 1).
+// F(2×2,3×3) or F(2×2,5×5) (conv2d_wino.go, for 3×3 and 5×5 filters at stride 1).
 type ConvAlgo string
 
 const (
@@ -20,7 +20,7 @@ const (
 
 // ConvAlgoModes are the values --conv-algo (and $ALEXNET_CONV_ALGO) takes: auto times both
 // algorithms per layer and pass on the device and keeps the faster; direct and winograd force one
-// (direct wherever Winograd cannot run).
+// (winograd: Winograd wherever a Winograd form exists, direct elsewhere).
 var ConvAlgoModes = []string{"auto", string(AlgoDirect), string(AlgoWinograd)}
 
 // CheckConvAlgoMode returns an error naming the accepted values when mode is not one of them ("" is auto).
@@ -52,7 +52,7 @@ func (a ConvAlgos) Check(p layers.Conv2D) error {
 	for _, x := range []ConvAlgo{a.Fwd, a.Data, a.Filter} {
 		switch {
 		case x == AlgoWinograd && !WinogradOK(p):
-			return fmt.Errorf("Winograd needs 3×3 filters, stride 1 and pad ≤ 2 (layer has %d×%d, stride %d, pad %d)", p.R, p.S, p.Stride, p.Pad)
+			return fmt.Errorf("Winograd needs %s (layer has %d×%d, stride %d, pad %d)", WinogradNeeds, p.R, p.S, p.Stride, p.Pad)
 		case x != AlgoWinograd && x != AlgoDirect:
 			return fmt.Errorf("unknown conv algorithm %q (want direct or winograd)", x)
 		}

@@ -18,13 +18,32 @@ import (
 // fp32 rounding grows by a small constant over the direct convolution (see winoTol in the tests),
 // where F(4×4)'s (entries up to 8, and 1/24) lose one to two more digits; and the 13×13 maps of
 // conv3–conv5 waste (14/13)² = 16 % of the tile work with 2×2 tiles against (16/13)² = 51 % with 4×4.
-var (
-	kWinoFilter  = register("conv2d_wino_filter", winoFilterPC{})
-	kWinoInput   = register("conv2d_wino_input", winoInputPC{})
-	kWinoOutput  = register("conv2d_wino_output", winoOutputPC{})
-	kWinoDout    = register("conv2d_wino_dout", winoDoutPC{})
-	kWinoDfilter = register("conv2d_wino_dfilter", winoDfilterPC{})
-)
+//
+// Winograd F(2×2,5×5) does the same for 5×5 filters at stride 1 (conv2d_wino5_*.comp, matrices in
+// shaders/conv2d_wino5.glsl and wino5 in conv2d_wino_ref.go) over 6×6 input tiles: C·25 multiply-adds
+// per output become C·36/4 = C·9 in 36 batched gemms. Interpolation points 0, ±1, ±2, ∞:
+//
+//	Bᵀ = [[4,0,−5,0,1,0], [0,−4,−4,1,1,0], [0,4,−4,−1,1,0], [0,−2,−1,2,1,0], [0,2,−1,−2,1,0], [0,4,0,−5,0,1]]
+//	G  = [[¼,0,0,0,0], [−⅙,−⅙,−⅙,−⅙,−⅙], [−⅙,⅙,−⅙,⅙,−⅙], [1/24,1/12,⅙,⅓,⅔], [1/24,−1/12,⅙,−⅓,⅔], [0,0,0,0,1]]
+//	Aᵀ = [[1,1,1,1,1,0], [0,1,−1,2,−2,1]]
+//
+// Its transforms have larger entries (Bᵀ up to 5, row sums up to 10), so its fp32 error is larger
+// than F(2×2,3×3)'s: see wino5Tol in the tests for the bound and what was measured. On lavapipe
+// (2 shared cores) its 36 products (M 192 × K 64 for alexnet-tv's conv2) run at about a third of
+// the direct kernel's GFLOP/s, so of the 25/9 fewer FLOPs about a fifth shows: conv2 at batch 128
+// took 1441 against 1747 CPU-ms forward and 1453 against 1876 backward-data, and the same
+// backward-filter (2305 against 2309); auto times it per pass at start-up.
+var winoKernels = map[int]winoKern{
+	3: {register("conv2d_wino_filter", winoFilterPC{}), register("conv2d_wino_input", winoInputPC{}),
+		register("conv2d_wino_output", winoOutputPC{}), register("conv2d_wino_dout", winoDoutPC{}),
+		register("conv2d_wino_dfilter", winoDfilterPC{})},
+	5: {register("conv2d_wino5_filter", winoFilterPC{}), register("conv2d_wino5_input", winoInputPC{}),
+		register("conv2d_wino5_output", winoOutputPC{}), register("conv2d_wino5_dout", winoDoutPC{}),
+		register("conv2d_wino5_dfilter", winoDfilterPC{})},
+}
+
+// winoKern names the five kernels of one Winograd form F(2×2,r×r).
+type winoKern struct{ filter, input, output, dout, dfilter string }
 
 // The push constants of the Winograd kernels, mirroring their shaders' blocks.
 type (
@@ -50,30 +69,38 @@ type (
 	}
 )
 
-// WinogradOK reports whether the Winograd path runs p: 3×3 filters, stride 1, padding at most 2
-// (backward-data pads dy by 2 − pad).
-func WinogradOK(p layers.Conv2D) bool { return p.R == 3 && p.S == 3 && p.Stride == 1 && p.Pad <= 2 }
+// WinogradOK reports whether a Winograd path runs p: 3×3 or 5×5 filters (R × R), stride 1, padding
+// at most R − 1 (backward-data pads dy by R − 1 − pad).
+func WinogradOK(p layers.Conv2D) bool {
+	return (p.R == 3 || p.R == 5) && p.S == p.R && p.Stride == 1 && p.Pad <= p.R-1
+}
+
+// WinogradNeeds describes the layers WinogradOK accepts, for error messages and help texts.
+const WinogradNeeds = "3×3 or 5×5 filters, stride 1 and pad ≤ 2 (3×3) or ≤ 4 (5×5)"
 
 func mustWinograd(p layers.Conv2D) {
 	if !WinogradOK(p) {
-		panic(fmt.Sprintf("vk: Winograd conv2d needs 3×3 filters, stride 1 and pad ≤ 2, not %+v", p))
+		panic(fmt.Sprintf("vk: Winograd conv2d needs %s, not %+v", WinogradNeeds, p))
 	}
 }
 
-// winoConv is one Winograd convolution: images of g groups of ci input channels of h×w, padded by
-// pad, into g groups of co output channels of oh×ow.
-type winoConv struct{ g, ci, co, h, w, pad, oh, ow int }
+// winoConv is one Winograd convolution of r×r filters: images of g groups of ci input channels of
+// h×w, padded by pad, into g groups of co output channels of oh×ow.
+type winoConv struct{ r, g, ci, co, h, w, pad, oh, ow int }
+
+// tile returns the elements of one transformed tile, α² = (r + 1)².
+func (c winoConv) tile() int { return (c.r + 1) * (c.r + 1) }
 
 // tiles returns the 2×2 output tiles of one image per row (th) and column (tw).
 func (c winoConv) tiles() (th, tw int) { return (c.oh + 1) / 2, (c.ow + 1) / 2 }
 
 // fwdWino and dataWino are forward's and backward-data's convolutions of p.
 func fwdWino(p layers.Conv2D) winoConv {
-	return winoConv{g: p.Groups, ci: p.C / p.Groups, co: p.K / p.Groups, h: p.H, w: p.W, pad: p.Pad, oh: p.OutH(), ow: p.OutW()}
+	return winoConv{r: p.R, g: p.Groups, ci: p.C / p.Groups, co: p.K / p.Groups, h: p.H, w: p.W, pad: p.Pad, oh: p.OutH(), ow: p.OutW()}
 }
 
 func dataWino(p layers.Conv2D) winoConv {
-	return winoConv{g: p.Groups, ci: p.K / p.Groups, co: p.C / p.Groups, h: p.OutH(), w: p.OutW(), pad: 2 - p.Pad, oh: p.H, ow: p.W}
+	return winoConv{r: p.R, g: p.Groups, ci: p.K / p.Groups, co: p.C / p.Groups, h: p.OutH(), w: p.OutW(), pad: p.R - 1 - p.Pad, oh: p.H, ow: p.W}
 }
 
 func align16(n int) int { return (n + 15) / 16 * 16 }
@@ -82,7 +109,8 @@ func align16(n int) int { return (n + 15) / 16 * 16 }
 // transformed filters or their gradient) and needs per image (its transformed input and output).
 func (c winoConv) sizes() (fixed, per int) {
 	th, tw := c.tiles()
-	return align16(16 * c.g * c.co * c.ci), 16 * c.g * (c.ci + c.co) * th * tw
+	a := c.tile()
+	return align16(a * c.g * c.co * c.ci), a * c.g * (c.ci + c.co) * th * tw
 }
 
 // WinogradFloats returns the scratch floats the Winograd passes of p need to run n images at once
@@ -109,7 +137,7 @@ func winoChunk(fixed, per, n int, scratch gpu.Arg) int {
 }
 
 // Conv2DForwardWinograd records y = conv(x, w) + b (ReLU fused when relu), as layers.Conv2DForward,
-// by Winograd F(2×2,3×3) through scratch (WinogradFloats; fewer images at a time when smaller).
+// by Winograd F(2×2,3×3) or F(2×2,5×5) through scratch (WinogradFloats; fewer images at a time when smaller).
 // p must pass WinogradOK. b may be nil.
 func (l *Lib) Conv2DForwardWinograd(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Conv2D, relu bool, scratch gpu.Arg) {
 	checkConv(p, x, w, y)
@@ -128,7 +156,7 @@ func (l *Lib) Conv2DForwardWinograd(s *gpu.Seq, y, x, w, b gpu.Arg, p layers.Con
 }
 
 // Conv2DBackwardDataWinograd records dx = ∂L/∂x (overwritten), as layers.Conv2DBackwardData, as the
-// Winograd convolution of dy padded by 2 − pad with the flipped, transposed filters.
+// Winograd convolution of dy padded by R − 1 − pad with the flipped, transposed filters.
 func (l *Lib) Conv2DBackwardDataWinograd(s *gpu.Seq, dx, dy, w gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
 	checkConv(p, dx, w, dy)
 	mustWinograd(p)
@@ -137,29 +165,30 @@ func (l *Lib) Conv2DBackwardDataWinograd(s *gpu.Seq, dx, dy, w gpu.Arg, p layers
 
 // winograd records the Winograd convolution c of n images of x into y: the filter transform of w
 // (flipped and transposed when flip) into the head of scratch, then per chunk of images the input
-// transform, the 16·g products and the output transform (with the epilogue flags and bias).
+// transform, the α²·g products and the output transform (with the epilogue flags and bias).
 func (l *Lib) winograd(s *gpu.Seq, y, x, w, b gpu.Arg, c winoConv, flip bool, flags uint32, n int, scratch gpu.Arg) {
 	fixed, per := c.sizes()
 	nc := winoChunk(fixed, per, n, scratch)
 	th, tw := c.tiles()
-	l.dispatch1D(s, kWinoFilter, c.g*c.co*c.ci, 1, winoFilterPC{U: scratch, W: w, G: u32(c.g), M: u32(c.co), Kc: u32(c.ci), Flip: b32(flip)})
+	a, k := c.tile(), winoKernels[c.r]
+	l.dispatch1D(s, k.filter, c.g*c.co*c.ci, 1, winoFilterPC{U: scratch, W: w, G: u32(c.g), M: u32(c.co), Kc: u32(c.ci), Flip: b32(flip)})
 	for n0 := 0; n0 < n; n0 += nc {
 		m := min(nc, n-n0)
 		t := m * th * tw
 		v := gpu.Offset(scratch, int64(fixed)*4)
-		mm := gpu.Offset(scratch, int64(fixed+align16(16*c.g*c.ci*t))*4)
-		l.dispatch1D(s, kWinoInput, c.g*c.ci*t, 1, winoInputPC{V: v, X: gpu.Offset(x, int64(n0*c.g*c.ci*c.h*c.w)*4),
+		mm := gpu.Offset(scratch, int64(fixed+align16(a*c.g*c.ci*t))*4)
+		l.dispatch1D(s, k.input, c.g*c.ci*t, 1, winoInputPC{V: v, X: gpu.Offset(x, int64(n0*c.g*c.ci*c.h*c.w)*4),
 			N: u32(m), C: u32(c.g * c.ci), H: u32(c.h), W: u32(c.w), Pad: u32(c.pad), TH: u32(th), TW: u32(tw)})
-		l.Gemm(s, mm, scratch, v, nil, Gemm{M: c.co, N: t, ND: t, K1: 1, K2: c.ci, Z: 16 * c.g,
+		l.Gemm(s, mm, scratch, v, nil, Gemm{M: c.co, N: t, ND: t, K1: 1, K2: c.ci, Z: a * c.g,
 			SAm: c.ci, SAk2: 1, SAz: c.co * c.ci, SBk2: t, SBn2: 1, SBz: c.ci * t, SCm: t, SCn2: 1, SCz: c.co * t})
-		l.dispatch1D(s, kWinoOutput, c.g*c.co*t, 1, winoOutputPC{Y: gpu.Offset(y, int64(n0*c.g*c.co*c.oh*c.ow)*4), MM: mm, Bias: b,
+		l.dispatch1D(s, k.output, c.g*c.co*t, 1, winoOutputPC{Y: gpu.Offset(y, int64(n0*c.g*c.co*c.oh*c.ow)*4), MM: mm, Bias: b,
 			N: u32(m), K: u32(c.g * c.co), OH: u32(c.oh), OW: u32(c.ow), TH: u32(th), TW: u32(tw), Flags: flags})
 	}
 }
 
 // Conv2DBackwardFilterWinograd records dw += ∂L/∂w and db += ∂L/∂b (db may be nil), as
 // layers.Conv2DBackwardFilter, as the adjoint of the Winograd forward: per chunk of images the
-// input transform of x, the transform A·δ·Aᵀ of dy's tiles and 16·g products summed over the
+// input transform of x, the transform A·δ·Aᵀ of dy's tiles and α²·g products summed over the
 // tiles into du (the head of scratch), then dw += Gᵀ·du·G.
 func (l *Lib) Conv2DBackwardFilterWinograd(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D, scratch gpu.Arg) {
 	checkConv(p, x, dw, dy)
@@ -170,14 +199,15 @@ func (l *Lib) Conv2DBackwardFilterWinograd(s *gpu.Seq, dw, db, dy, x gpu.Arg, p 
 	th, tw := c.tiles()
 	tiles := th * tw
 	trans := c.co > c.ci
+	a, k := c.tile(), winoKernels[c.r]
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
 		t := m * tiles
 		v := gpu.Offset(scratch, int64(fixed)*4)
-		e := gpu.Offset(scratch, int64(fixed+align16(16*p.C*t))*4)
-		l.dispatch1D(s, kWinoInput, p.C*t, 1, winoInputPC{V: v, X: gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4),
+		e := gpu.Offset(scratch, int64(fixed+align16(a*p.C*t))*4)
+		l.dispatch1D(s, k.input, p.C*t, 1, winoInputPC{V: v, X: gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4),
 			N: u32(m), C: u32(p.C), H: u32(p.H), W: u32(p.W), Pad: u32(p.Pad), TH: u32(th), TW: u32(tw)})
-		l.dispatch1D(s, kWinoDout, p.K*t, 1, winoDoutPC{E: e, DY: gpu.Offset(dy, int64(n0*p.K*c.oh*c.ow)*4),
+		l.dispatch1D(s, k.dout, p.K*t, 1, winoDoutPC{E: e, DY: gpu.Offset(dy, int64(n0*p.K*c.oh*c.ow)*4),
 			N: u32(m), K: u32(p.K), OH: u32(c.oh), OW: u32(c.ow), TH: u32(th), TW: u32(tw)})
 		// du[ξν][z][k][c] (+)= Σ_{image, tile} e[ξν][z][k][t]·v[ξν][z][c][t]: k1 runs over the
 		// chunk's images, k2 over one image's tiles, so split-K can share the long sum out. With
@@ -188,7 +218,7 @@ func (l *Lib) Conv2DBackwardFilterWinograd(s *gpu.Seq, dw, db, dy, x gpu.Arg, p 
 		if trans {
 			rows, cols, ra, ca = c.ci, c.co, v, e
 		}
-		gm := Gemm{M: rows, N: cols, ND: cols, K1: m, K2: tiles, Z: 16 * c.g,
+		gm := Gemm{M: rows, N: cols, ND: cols, K1: m, K2: tiles, Z: a * c.g,
 			SAm: t, SAk1: tiles, SAk2: 1, SAz: rows * t,
 			SBk1: tiles, SBk2: 1, SBn2: t, SBz: cols * t,
 			SCm: cols, SCn2: 1, SCz: c.co * c.ci, Accumulate: n0 > 0}
@@ -196,7 +226,7 @@ func (l *Lib) Conv2DBackwardFilterWinograd(s *gpu.Seq, dw, db, dy, x gpu.Arg, p 
 		l.Gemm(s, scratch, ra, ca, nil, gm)
 	}
 	q := p.K * c.ci
-	l.dispatch1D(s, kWinoDfilter, q, 1, winoDfilterPC{DW: dw, DU: scratch, Q: u32(q), KG: u32(c.co), CG: u32(c.ci), Trans: b32(trans)})
+	l.dispatch1D(s, k.dfilter, q, 1, winoDfilterPC{DW: dw, DU: scratch, Q: u32(q), KG: u32(c.co), CG: u32(c.ci), Trans: b32(trans)})
 	if db != nil {
 		mustFit("conv2d db", db, p.K)
 		ohw := c.oh * c.ow

@@ -30,6 +30,11 @@ var winoShapes = []struct {
 	{"8x11-pad0", layers.Conv2D{N: 3, C: 5, H: 8, W: 11, K: 7, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 2},
 	{"3x3-pad0-1x1out", layers.Conv2D{N: 2, C: 17, H: 3, W: 3, K: 3, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 1},
 	{"6x5-pad1-g2", layers.Conv2D{N: 2, C: 34, H: 6, W: 5, K: 18, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 2}, 2},
+	// F(2×2,5×5): alexnet-tv's conv2 at a small batch in chunks of one image, odd maps with pad 0
+	// (backward-data pads by 4) and 1, 2 groups, channel counts off the product tiles.
+	{"alexnet-tv/conv2", convShape("alexnet-tv/conv2"), 1},
+	{"5x5-9x8-pad0", layers.Conv2D{N: 3, C: 17, H: 9, W: 8, K: 5, R: 5, S: 5, Stride: 1, Pad: 0, Groups: 1}, 2},
+	{"5x5-7x9-pad1-g2", layers.Conv2D{N: 2, C: 6, H: 7, W: 9, K: 22, R: 5, S: 5, Stride: 1, Pad: 1, Groups: 2}, 2},
 }
 
 func convShape(name string) layers.Conv2D {
@@ -51,6 +56,26 @@ func convShape(name string) layers.Conv2D {
 // at most 0.02 × gemmTol's atol, logged by the test).
 func winoTol(terms int) (float64, float64) { return gemmTol(terms) }
 
+// wino5Tol is Winograd F(2×2,5×5)'s tolerance: also the direct convolution's own, gemmTol(terms),
+// not loosened. Its worst-case fp32 error is far larger than F(2×2,3×3)'s: ‖Bᵀ‖∞² = 10² = 100 (input),
+// ‖G‖∞² = (31/24)² ≈ 1.67 (filter), so a product term is up to ~167 times a direct term, with 36/4 = 9
+// of them per output and channel against 25 direct terms, and ‖Aᵀ‖∞² = 7² = 49 in the output
+// transform: at worst 49·167·9/25 ≈ 2900 times the direct convolution's rounding bound (F(2×2,3×3):
+// 9). That worst case needs every rounding to line up; gemmTol (4e-6 per term) sits about two
+// orders of magnitude above the direct path's typical error, and the measured error stays inside
+// it: at most 0.04 × atol for y and dx and 0.11 × atol for dw on lavapipe (256 and 512 bits),
+// 0.17 × atol for dw on SwiftShader (alexnet-tv/conv2 and the 5×5 shapes of winoShapes, logged by
+// the test), against 0.02 for F(2×2,3×3) on lavapipe.
+func wino5Tol(terms int) (float64, float64) { return gemmTol(terms) }
+
+// winoTolOf returns the tolerance of F(2×2,r×r).
+func winoTolOf(r int) func(int) (float64, float64) {
+	if r == 5 {
+		return wino5Tol
+	}
+	return winoTol
+}
+
 // TestConv2DWinograd runs the Winograd forward, backward-data and backward-filter with every
 // product variant the device runs against the float64 direct convolution.
 func TestConv2DWinograd(t *testing.T) {
@@ -62,7 +87,8 @@ func TestConv2DWinograd(t *testing.T) {
 				t.Fatalf("%+v: not a Winograd shape", p)
 			}
 			oh, ow := p.OutH(), p.OutW()
-			nx, nw, ny := p.N*p.C*p.H*p.W, p.K*p.C/p.Groups*9, p.N*p.K*oh*ow
+			rs := p.R * p.S
+			nx, nw, ny := p.N*p.C*p.H*p.W, p.K*p.C/p.Groups*rs, p.N*p.K*oh*ow
 			x, w := layerstest.Rand(nx, uint64(10*i+101)), layerstest.Rand(nw, uint64(10*i+102))
 			b, dy := layerstest.Rand(p.K, uint64(10*i+103)), layerstest.Rand(ny, uint64(10*i+104))
 			dw0, db0 := layerstest.Rand(nw, uint64(10*i+105)), layerstest.Rand(p.K, uint64(10*i+106))
@@ -85,15 +111,16 @@ func TestConv2DWinograd(t *testing.T) {
 						v.lib.Conv2DBackwardDataWinograd(s, tdx.Arg(), tdy.Arg(), tw.Arg(), p, scratch)
 						v.lib.Conv2DBackwardFilterWinograd(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), p, scratch)
 					})
-					atol, rtol := winoTol(p.C / p.Groups * 9)
+					tol := winoTolOf(p.R)
+					atol, rtol := tol(p.C / p.Groups * rs)
 					logErr(t, "y", ty.floats(), y64, atol)
 					compare(t, "relu(y)", ty.floats(), f32(y64), atol, rtol, []int{p.N, p.K, oh, ow})
-					atol, rtol = winoTol(p.K / p.Groups * 9)
+					atol, rtol = tol(p.K / p.Groups * rs)
 					logErr(t, "dx", tdx.floats(), dx64, atol)
 					compare(t, "dx", tdx.floats(), f32(dx64), atol, rtol, []int{p.N, p.C, p.H, p.W})
-					atol, rtol = winoTol(p.N * oh * ow)
+					atol, rtol = tol(p.N * oh * ow)
 					logErr(t, "dw", tdw.floats(), dw64, atol)
-					compare(t, "dw", tdw.floats(), f32(dw64), atol, rtol, []int{p.K, p.C / p.Groups, 3, 3})
+					compare(t, "dw", tdw.floats(), f32(dw64), atol, rtol, []int{p.K, p.C / p.Groups, p.R, p.S})
 					atol, rtol = convTol(p.N * oh * ow) // db: bias_grad, the direct path's kernel
 					compare(t, "db", tdb.floats(), f32(db64), atol, rtol, nil)
 				})
@@ -117,61 +144,71 @@ func logErr(t *testing.T, what string, got []float32, want []float64, atol float
 	t.Logf("%s: max |err| %.3g = %.2f × direct atol", what, most, most/atol)
 }
 
-// Each Winograd kernel against its CPU reference (the same transforms in float32 plain loops; the
-// sums differ only in order, a few ulps of values up to ~36).
+// Each Winograd kernel of both forms against its CPU reference (the same transforms in float32
+// plain loops; the sums differ only in order, a few ulps of values up to ~36 for F(2×2,3×3) and
+// ~400 for F(2×2,5×5), whose input transform sums 36 terms with coefficients up to 25).
 func TestWinogradKernels(t *testing.T) {
 	d, l := setup(t)
-	for i, c := range []struct{ n, g, ci, co, h, w, pad int }{{1, 1, 1, 1, 1, 1, 1}, {2, 2, 3, 5, 7, 6, 1}, {3, 3, 2, 4, 5, 9, 0}, {1, 1, 4, 3, 4, 4, 2}} {
-		wc := winoConv{g: c.g, ci: c.ci, co: c.co, h: c.h, w: c.w, pad: c.pad, oh: c.h + 2*c.pad - 2, ow: c.w + 2*c.pad - 2}
-		th, tw := wc.tiles()
-		nt := c.n * th * tw
-		name := fmt.Sprintf("%+v", c)
-		for _, flip := range []bool{false, true} {
-			w := layerstest.Rand(c.g*c.co*c.ci*9, uint64(i+60))
-			want := make([]float32, 16*c.g*c.co*c.ci)
-			winoFilterRef(want, w, c.g, c.co, c.ci, flip)
-			tw, tu := in(t, d, w), out(t, d, len(want))
-			record(t, d, func(s *gpu.Seq) {
-				l.dispatch1D(s, kWinoFilter, c.g*c.co*c.ci, 1, winoFilterPC{U: tu.Arg(), W: tw.Arg(), G: u32(c.g), M: u32(c.co), Kc: u32(c.ci), Flip: b32(flip)})
-			})
-			compare(t, name+fmt.Sprintf(" filter flip=%v", flip), tu.floats(), want, 1e-6, 1e-6, nil)
+	for _, wm := range []winoMats{wino3, wino5} {
+		k, a, rr := winoKernels[wm.r], wm.til, wm.r*wm.r
+		// Transform outputs carry up to ~100× the inputs' magnitude for F(2×2,5×5) (Bᵀ·d·B).
+		tol := 1e-6
+		if wm.r == 5 {
+			tol = 1e-5
 		}
-		C, K := c.g*c.ci, c.g*c.co
-		x := layerstest.Rand(c.n*C*c.h*c.w, uint64(i+70))
-		wantV := make([]float32, 16*C*nt)
-		winoInputRef(wantV, x, c.n, C, c.h, c.w, c.pad, th, tw)
-		mm, bias := layerstest.Rand(16*K*nt, uint64(i+80)), layerstest.Rand(K, uint64(i+81))
-		wantY := make([]float32, c.n*K*wc.oh*wc.ow)
-		winoOutputRef(wantY, mm, bias, c.n, K, wc.oh, wc.ow, th, tw, true)
-		dy := layerstest.Rand(len(wantY), uint64(i+82))
-		wantE := make([]float32, 16*K*nt)
-		winoDoutRef(wantE, dy, c.n, K, wc.oh, wc.ow, th, tw)
-		du, dw0 := layerstest.Rand(16*K*c.ci, uint64(i+83)), layerstest.Rand(K*c.ci*9, uint64(i+84))
-		wantDw, wantDwT := append([]float32(nil), dw0...), append([]float32(nil), dw0...)
-		winoDfilterRef(wantDw, du, K*c.ci, c.co, c.ci, false)
-		winoDfilterRef(wantDwT, du, K*c.ci, c.co, c.ci, true)
-		tx, tv, tmm, tb, ty := in(t, d, x), out(t, d, len(wantV)), in(t, d, mm), in(t, d, bias), out(t, d, len(wantY))
-		tdy, te, tdu, tdw, tdwT := in(t, d, dy), out(t, d, len(wantE)), in(t, d, du), in(t, d, dw0), in(t, d, dw0)
-		geo := func(n int) (uint32, uint32, uint32) { return u32(n), u32(th), u32(tw) }
-		record(t, d, func(s *gpu.Seq) {
-			n, th, tw := geo(c.n)
-			l.dispatch1D(s, kWinoInput, C*nt, 1, winoInputPC{V: tv.Arg(), X: tx.Arg(), N: n, C: u32(C), H: u32(c.h), W: u32(c.w), Pad: u32(c.pad), TH: th, TW: tw})
-			l.dispatch1D(s, kWinoOutput, K*nt, 1, winoOutputPC{Y: ty.Arg(), MM: tmm.Arg(), Bias: tb.Arg(), N: n, K: u32(K), OH: u32(wc.oh), OW: u32(wc.ow), TH: th, TW: tw,
-				Flags: shaders.FlagRowBias | shaders.FlagRelu})
-			l.dispatch1D(s, kWinoDout, K*nt, 1, winoDoutPC{E: te.Arg(), DY: tdy.Arg(), N: n, K: u32(K), OH: u32(wc.oh), OW: u32(wc.ow), TH: th, TW: tw})
-			for i, dw := range []*tensor{tdw, tdwT} {
-				l.dispatch1D(s, kWinoDfilter, K*c.ci, 1, winoDfilterPC{DW: dw.Arg(), DU: tdu.Arg(), Q: u32(K * c.ci), KG: u32(c.co), CG: u32(c.ci), Trans: u32(i)})
+		for i, c := range []struct{ n, g, ci, co, h, w, pad int }{{1, 1, 1, 1, 1, 1, 1}, {2, 2, 3, 5, 7, 6, 1}, {3, 3, 2, 4, 5, 9, 0}, {1, 1, 4, 3, 4, 4, 2}} {
+			c.pad += (wm.r - 3) / 2 // 5×5: outputs of at least 1×1
+			wc := winoConv{r: wm.r, g: c.g, ci: c.ci, co: c.co, h: c.h, w: c.w, pad: c.pad, oh: c.h + 2*c.pad - wm.r + 1, ow: c.w + 2*c.pad - wm.r + 1}
+			th, tw := wc.tiles()
+			nt := c.n * th * tw
+			name := fmt.Sprintf("F(2,%d) %+v", wm.r, c)
+			for _, flip := range []bool{false, true} {
+				w := layerstest.Rand(c.g*c.co*c.ci*rr, uint64(i+60))
+				want := make([]float32, a*c.g*c.co*c.ci)
+				winoFilterRef(wm, want, w, c.g, c.co, c.ci, flip)
+				tw, tu := in(t, d, w), out(t, d, len(want))
+				record(t, d, func(s *gpu.Seq) {
+					l.dispatch1D(s, k.filter, c.g*c.co*c.ci, 1, winoFilterPC{U: tu.Arg(), W: tw.Arg(), G: u32(c.g), M: u32(c.co), Kc: u32(c.ci), Flip: b32(flip)})
+				})
+				compare(t, name+fmt.Sprintf(" filter flip=%v", flip), tu.floats(), want, 1e-6, 1e-6, nil)
 			}
-		})
-		compare(t, name+" input", tv.floats(), wantV, 1e-6, 1e-6, nil)
-		compare(t, name+" output", ty.floats(), wantY, 1e-5, 1e-5, []int{c.n, K, wc.oh, wc.ow})
-		compare(t, name+" dout", te.floats(), wantE, 1e-6, 1e-6, nil)
-		compare(t, name+" dfilter", tdw.floats(), wantDw, 1e-5, 1e-5, nil)
-		compare(t, name+" dfilter (du transposed)", tdwT.floats(), wantDwT, 1e-5, 1e-5, nil)
-		tx.unchanged("x")
-		tmm.unchanged("mm")
-		tdy.unchanged("dy")
-		tdu.unchanged("du")
+			C, K := c.g*c.ci, c.g*c.co
+			x := layerstest.Rand(c.n*C*c.h*c.w, uint64(i+70))
+			wantV := make([]float32, a*C*nt)
+			winoInputRef(wm, wantV, x, c.n, C, c.h, c.w, c.pad, th, tw)
+			mm, bias := layerstest.Rand(a*K*nt, uint64(i+80)), layerstest.Rand(K, uint64(i+81))
+			wantY := make([]float32, c.n*K*wc.oh*wc.ow)
+			winoOutputRef(wm, wantY, mm, bias, c.n, K, wc.oh, wc.ow, th, tw, true)
+			dy := layerstest.Rand(len(wantY), uint64(i+82))
+			wantE := make([]float32, a*K*nt)
+			winoDoutRef(wm, wantE, dy, c.n, K, wc.oh, wc.ow, th, tw)
+			du, dw0 := layerstest.Rand(a*K*c.ci, uint64(i+83)), layerstest.Rand(K*c.ci*rr, uint64(i+84))
+			wantDw, wantDwT := append([]float32(nil), dw0...), append([]float32(nil), dw0...)
+			winoDfilterRef(wm, wantDw, du, K*c.ci, c.co, c.ci, false)
+			winoDfilterRef(wm, wantDwT, du, K*c.ci, c.co, c.ci, true)
+			tx, tv, tmm, tb, ty := in(t, d, x), out(t, d, len(wantV)), in(t, d, mm), in(t, d, bias), out(t, d, len(wantY))
+			tdy, te, tdu, tdw, tdwT := in(t, d, dy), out(t, d, len(wantE)), in(t, d, du), in(t, d, dw0), in(t, d, dw0)
+			geo := func(n int) (uint32, uint32, uint32) { return u32(n), u32(th), u32(tw) }
+			record(t, d, func(s *gpu.Seq) {
+				n, th, tw := geo(c.n)
+				l.dispatch1D(s, k.input, C*nt, 1, winoInputPC{V: tv.Arg(), X: tx.Arg(), N: n, C: u32(C), H: u32(c.h), W: u32(c.w), Pad: u32(c.pad), TH: th, TW: tw})
+				l.dispatch1D(s, k.output, K*nt, 1, winoOutputPC{Y: ty.Arg(), MM: tmm.Arg(), Bias: tb.Arg(), N: n, K: u32(K), OH: u32(wc.oh), OW: u32(wc.ow), TH: th, TW: tw,
+					Flags: shaders.FlagRowBias | shaders.FlagRelu})
+				l.dispatch1D(s, k.dout, K*nt, 1, winoDoutPC{E: te.Arg(), DY: tdy.Arg(), N: n, K: u32(K), OH: u32(wc.oh), OW: u32(wc.ow), TH: th, TW: tw})
+				for i, dw := range []*tensor{tdw, tdwT} {
+					l.dispatch1D(s, k.dfilter, K*c.ci, 1, winoDfilterPC{DW: dw.Arg(), DU: tdu.Arg(), Q: u32(K * c.ci), KG: u32(c.co), CG: u32(c.ci), Trans: u32(i)})
+				}
+			})
+			compare(t, name+" input", tv.floats(), wantV, tol, 1e-6, nil)
+			compare(t, name+" output", ty.floats(), wantY, 1e-5, 1e-5, []int{c.n, K, wc.oh, wc.ow})
+			compare(t, name+" dout", te.floats(), wantE, 1e-6, 1e-6, nil)
+			compare(t, name+" dfilter", tdw.floats(), wantDw, 1e-5, 1e-5, nil)
+			compare(t, name+" dfilter (du transposed)", tdwT.floats(), wantDwT, 1e-5, 1e-5, nil)
+			tx.unchanged("x")
+			tmm.unchanged("mm")
+			tdy.unchanged("dy")
+			tdu.unchanged("du")
+		}
 	}
 }
 
@@ -182,14 +219,17 @@ func TestWinogradRejects(t *testing.T) {
 	big := out(t, d, 1<<16).Arg()
 	small := out(t, d, 100).Arg()
 	ok := layers.Conv2D{N: 1, C: 2, H: 5, W: 5, K: 2, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}
-	stride2, k5, pad3 := ok, ok, ok
-	stride2.Stride, k5.R, k5.S, pad3.Pad = 2, 5, 5, 3
+	stride2, k5, pad3, k7, k5pad5, k53 := ok, ok, ok, ok, ok, ok
+	stride2.Stride, k5.R, k5.S, pad3.Pad, k7.R, k7.S = 2, 5, 5, 3, 7, 7
+	k5pad5.R, k5pad5.S, k5pad5.Pad, k53.R = 5, 5, 5, 5
 	for _, c := range []struct {
 		name string
 		call func(s *gpu.Seq)
 	}{
 		{"stride 2", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, stride2, false, big) }},
-		{"5×5", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, k5, big) }},
+		{"7×7", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, k7, big) }},
+		{"5×5 pad 5", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, k5pad5, false, big) }},
+		{"5×3", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, k53, big) }},
 		{"pad 3", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, pad3, big) }},
 		{"small scratch fwd", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, ok, false, small) }},
 		{"small scratch filter", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, ok, small) }},
@@ -209,7 +249,7 @@ func TestWinogradRejects(t *testing.T) {
 			}
 		})
 	}
-	if WinogradOK(stride2) || WinogradOK(k5) || WinogradOK(pad3) || !WinogradOK(ok) {
+	if WinogradOK(stride2) || WinogradOK(k7) || WinogradOK(pad3) || WinogradOK(k5pad5) || WinogradOK(k53) || !WinogradOK(ok) || !WinogradOK(k5) {
 		t.Error("WinogradOK wrong")
 	}
 }
