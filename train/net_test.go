@@ -61,12 +61,13 @@ func batchData(a Arch, n int, seed uint64) ([]float32, []int32) {
 // float32 on the device against float64, so they agree to about 1e-5 relative, growing slowly with
 // the steps; 2e-4 relative leaves margin while any wrong gradient is off by far more.
 func TestGPUMatchesCPU(t *testing.T) {
-	// Conv columns kept from forward to backward (the default), and recomputed; and both conv
-	// layers (3×3, stride 1) by Winograd, which keeps none.
+	// Conv columns kept from forward to backward (a budget given), recomputed or not needed (-1),
+	// the default (kept only without an implicit backward filter); and both conv layers (3×3,
+	// stride 1) by Winograd, which keeps none.
 	for _, c := range []struct {
 		cm   int64
 		algo string
-	}{{0, "direct"}, {-1, "direct"}, {0, "winograd"}} {
+	}{{128 << 20, "direct"}, {0, "direct"}, {-1, "direct"}, {0, "winograd"}} {
 		t.Run(fmt.Sprintf("columns-memory=%d/%s", c.cm, c.algo), func(t *testing.T) { gpuMatchesCPU(t, c.cm, c.algo) })
 	}
 }
@@ -88,7 +89,8 @@ func gpuMatchesCPU(t *testing.T, columnsMemory int64, algo string) {
 	if want := vk.AllConv(vk.ConvAlgo(algo)); n.ConvAlgos()["conv1"] != want || n.ConvAlgos()["conv2"] != want {
 		t.Fatalf("--conv-algo %s: the layers run %v", algo, n.ConvAlgos())
 	}
-	if (columnsMemory == 0 && algo == "direct") != (kept == 2) {
+	keeps := algo == "direct" && (columnsMemory > 0 || columnsMemory == 0 && !l.ImplicitBwdFilter())
+	if keeps != (kept == 2) {
 		t.Fatalf("ColumnsMemory %d: %d conv layers keep their columns", columnsMemory, kept)
 	}
 	const lr, mu, wd = 0.05, 0.9, 5e-4
