@@ -61,14 +61,15 @@ func batchData(a Arch, n int, seed uint64) ([]float32, []int32) {
 // float32 on the device against float64, so they agree to about 1e-5 relative, growing slowly with
 // the steps; 2e-4 relative leaves margin while any wrong gradient is off by far more.
 func TestGPUMatchesCPU(t *testing.T) {
-	// Conv columns kept from forward to backward (the default), and recomputed; and both conv
-	// layers (3×3, stride 1) by Winograd, which keeps none; and with a 5×5 conv2 (pad 2, groups 2)
-	// by Winograd F(2×2,5×5).
+	// Conv columns kept from forward to backward (a budget given), recomputed or not needed (-1),
+	// the default (kept only without an implicit backward filter); and both conv layers (3×3,
+	// stride 1) by Winograd, which keeps none; and with a 5×5 conv2 (pad 2, groups 2) by Winograd
+	// F(2×2,5×5).
 	for _, c := range []struct {
 		cm   int64
 		algo string
 		k5   bool
-	}{{0, "direct", false}, {-1, "direct", false}, {0, "winograd", false}, {0, "winograd", true}} {
+	}{{128 << 20, "direct", false}, {0, "direct", false}, {-1, "direct", false}, {0, "winograd", false}, {0, "winograd", true}} {
 		name := fmt.Sprintf("columns-memory=%d/%s", c.cm, c.algo)
 		a := tiny()
 		if c.k5 {
@@ -95,7 +96,8 @@ func gpuMatchesCPU(t *testing.T, a Arch, columnsMemory int64, algo string) {
 	if want := vk.AllConv(vk.ConvAlgo(algo)); n.ConvAlgos()["conv1"] != want || n.ConvAlgos()["conv2"] != want {
 		t.Fatalf("--conv-algo %s: the layers run %v", algo, n.ConvAlgos())
 	}
-	if (columnsMemory == 0 && algo == "direct") != (kept == 2) {
+	keeps := algo == "direct" && (columnsMemory > 0 || columnsMemory == 0 && !l.ImplicitBwdFilter())
+	if keeps != (kept == 2) {
 		t.Fatalf("ColumnsMemory %d: %d conv layers keep their columns", columnsMemory, kept)
 	}
 	const lr, mu, wd = 0.05, 0.9, 5e-4

@@ -14,6 +14,14 @@ type convBwdFilterPC struct {
 	Splits, SCs, Flags                        uint32
 }
 
+// ImplicitBwdFilter reports whether Conv2DBackwardFilter runs as the implicit gemm
+// (conv2d_bwd_filter, where the chosen variant has it) rather than im2col + gemm. Then it needs no
+// column matrix, and a net gains nothing by keeping the forward pass's columns
+// (Conv2DForwardCols): it would only trade the implicit forward kernel for im2col + gemm.
+func (l *Lib) ImplicitBwdFilter() bool {
+	return l.Choice.Of(ProductGemm).BwdFilter[0] != "" && !l.noImplicitBwdFilter
+}
+
 // implicitBwdFilter records dw += ∂L/∂w (not db) with the chosen variant's conv2d_bwd_filter
 // kernel, which reads the zero-padded input directly instead of an im2col column matrix: no
 // im2col pass, and a padded image (C·Hp·Wp floats) instead of its columns (C·R·S·OH·OW) in
@@ -24,10 +32,10 @@ type convBwdFilterPC struct {
 // output tiles are too few for the device (splitsFor's rule; gemm_reduce adds the partial products
 // to dw), and otherwise runs blocks of images per dispatch whose input panel fits Lib.Panel.
 func (l *Lib) implicitBwdFilter(s *gpu.Seq, dw, dy, x gpu.Arg, p layers.Conv2D, scratch gpu.Arg) bool {
-	v := l.Choice.Of(ProductGemm)
-	if v.BwdFilter[0] == "" || l.noImplicitBwdFilter {
+	if !l.ImplicitBwdFilter() {
 		return false
 	}
+	v := l.Choice.Of(ProductGemm)
 	g := p.Groups
 	kg, cg := p.K/g, p.C/g
 	qg := cg * p.R * p.S
