@@ -127,16 +127,16 @@ func (n *Net) Logits(x []float32, count int) ([]float32, error) {
 	}
 	classes := n.Shapes[len(n.Shapes)-1].Size()
 	out := make([]float32, 0, count*classes)
-	chunk := make([]float32, n.Micro*size)
 	for i := 0; i < count; i += n.Micro {
 		m := min(n.Micro, count-i)
-		copy(chunk, x[i*size:(i+m)*size])
-		clear(chunk[m*size:])
+		// Straight into the mapped input (a short last chunk padded with zeros): a staging slice
+		// would cost a batch-sized allocation and a second pass over the pixels.
+		dst := n.input.Mapped()
 		if n.staging != nil {
-			copy(n.staging.Mapped(), gpu.F32Bytes(chunk))
-		} else {
-			copy(n.input.Mapped(), gpu.F32Bytes(chunk))
+			dst = n.staging.Mapped()
 		}
+		copy(dst, gpu.F32Bytes(x[i*size:(i+m)*size]))
+		clear(dst[m*size*4 : n.Micro*size*4])
 		if err := n.evalSeq.Run(); err != nil {
 			return nil, err
 		}
