@@ -40,7 +40,7 @@ type Options struct {
 	// run), or a variant's name to force it. $ALEXNET_KERNELS when empty.
 	Kernels string
 	// ConvAlgo picks the conv2d algorithm of the nets built on the device (train): "auto" (timed
-	// per layer), "direct" or "winograd"; $ALEXNET_CONV_ALGO when empty, and direct when both are
+	// per layer), "direct", "winograd" or "winograd4"; $ALEXNET_CONV_ALGO when empty, and direct when both are
 	// (the commands' --conv-algo defaults to auto).
 	ConvAlgo string
 }

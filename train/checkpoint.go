@@ -47,7 +47,8 @@ type State struct {
 	// Window holds the training statistics summed since the last evaluation, so that a resumed run
 	// writes the same metrics rows as an uninterrupted one.
 	Window *WindowSums `json:"window,omitempty"`
-	// ConvAlgos is each conv layer's algorithm per pass (direct or Winograd) as --conv-algo auto
+	// ConvAlgos is each conv layer's algorithm per pass (direct, winograd: F(2×2,R×R) as in
+	// checkpoints written before F(4×4,3×3) existed, or winograd4: F(4×4,3×3)) as --conv-algo auto
 	// timed it, by layer name: a resumed run reuses it instead of timing again, since another
 	// choice would round differently and break the bit-identical continuation (absent before it
 	// was recorded: such a run times afresh).

@@ -9,10 +9,18 @@ import (
 	"github.com/alexnet-vk/alexnet/layers/vk"
 )
 
-// The conv2d algorithm of each conv layer and pass (direct or Winograd, layers/vk.ConvAlgos) is
-// decided once, when the net is built: forced by --conv-algo direct|winograd (Winograd where the
-// layer allows it), taken from NetConfig.ConvAlgos (a resumed checkpoint's, or the first replica's
-// or rank 0's choice), or with auto timed on the device at ConvTimingImages images.
+// The conv2d algorithm of each conv layer and pass (direct, Winograd F(2×2,R×R) or F(4×4,3×3),
+// layers/vk.ConvAlgos) is decided once, when the net is built: forced by --conv-algo
+// direct|winograd|winograd4 (Winograd where the layer allows it, vk.ForcedConvAlgo), taken from
+// NetConfig.ConvAlgos (a resumed checkpoint's, or the first replica's or rank 0's choice), or with
+// auto timed on the device at ConvTimingImages images.
+
+// autoTiles are the Winograd forms F(m×m,R×R) auto times beside the direct algorithm: F(2×2) only.
+// F(4×4,3×3) (--conv-algo winograd4) is faster on lavapipe (alexnet-tv conv3–conv5) and matches the
+// CPU reference, but a single process resuming a checkpoint written by 2 MPI ranks drifts from the
+// uninterrupted run with it (cmd/train TestMPIRanksEqualOneProcess under winograd4: 5e-2 relative
+// after 3 steps, where F(2×2) stays at 3e-6), not yet explained: until it is, auto leaves it out.
+var autoTiles = []int{2}
 
 // ConvTimingImages bounds the images auto times each pass at: enough columns to be representative
 // of the product kernels' speed, few enough to keep start-up cheap (a couple of seconds for
@@ -58,10 +66,10 @@ func (n *Net) convAlgo(i int) vk.ConvAlgos {
 	return vk.AllConv(vk.AlgoDirect)
 }
 
-// usesWinograd reports whether any pass of layer i runs Winograd.
+// usesWinograd reports whether any pass of layer i runs a Winograd form.
 func (n *Net) usesWinograd(i int) bool {
 	a := n.convAlgo(i)
-	return a.Fwd == vk.AlgoWinograd || a.Data == vk.AlgoWinograd || a.Filter == vk.AlgoWinograd
+	return a.Fwd.WinoTile() > 0 || a.Data.WinoTile() > 0 || a.Filter.WinoTile() > 0
 }
 
 // chooseConvAlgos decides every conv layer's algorithms at micro-batch n.Micro (see above).
@@ -79,9 +87,8 @@ func (n *Net) chooseConvAlgos() error {
 		a := vk.AllConv(vk.AlgoDirect)
 		preset, ok := n.Cfg.ConvAlgos[l.Name]
 		switch {
-		case !vk.WinogradOK(p) || mode == string(vk.AlgoDirect):
-		case mode == string(vk.AlgoWinograd):
-			a = vk.AllConv(vk.AlgoWinograd)
+		case !vk.WinogradOK(p) || mode != "auto":
+			a = vk.ForcedConvAlgo(mode, p)
 		case ok:
 			if err := preset.Check(p); err != nil {
 				return fmt.Errorf("train: recorded conv algorithm of %s: %v", l.Name, err)
@@ -90,7 +97,7 @@ func (n *Net) chooseConvAlgos() error {
 		default:
 			q := p
 			q.N = min(p.N, ConvTimingImages)
-			t, err := n.lib.TimeConv(q, n.scratchFloats(q.N), convTimingReps)
+			t, err := n.lib.TimeConv(q, autoTiles, n.scratchFloats(q.N), convTimingReps)
 			if err != nil {
 				return err
 			}
@@ -138,9 +145,20 @@ func (n *Net) ConvAlgoReport() []string {
 		}
 		line := fmt.Sprintf("%s: %s", l.Name, a)
 		if t, ok := times[l.Name]; ok {
-			ms := func(s [2]float64) string { return fmt.Sprintf("%.1f/%.1f", s[0]*1e3, s[1]*1e3) }
-			line += fmt.Sprintf(" (timed at %d images, ms direct/winograd: fwd %s, data %s, filter %s)",
-				min(n.Micro, ConvTimingImages), ms(t.Fwd), ms(t.Data), ms(t.Filter))
+			// The columns auto timed: direct, winograd, and winograd4 where measured.
+			cols, heads := 2, "direct/winograd"
+			if t.Fwd[2] > 0 {
+				cols, heads = 3, "direct/winograd/winograd4"
+			}
+			ms := func(s [3]float64) string {
+				parts := make([]string, cols)
+				for i := range parts {
+					parts[i] = fmt.Sprintf("%.1f", s[i]*1e3)
+				}
+				return strings.Join(parts, "/")
+			}
+			line += fmt.Sprintf(" (timed at %d images, ms %s: fwd %s, data %s, filter %s)",
+				min(n.Micro, ConvTimingImages), heads, ms(t.Fwd), ms(t.Data), ms(t.Filter))
 		} else {
 			line += " (--conv-algo " + n.convMode() + recordedNote(n.Cfg.ConvAlgos, l.Name) + ")"
 		}
@@ -157,7 +175,7 @@ func recordedNote(preset map[string]vk.ConvAlgos, name string) string {
 }
 
 // convAlgoCodes is the order agreeConvAlgos sends a layer's passes in; 0 means no choice.
-var convAlgoCodes = map[vk.ConvAlgo]int32{vk.AlgoDirect: 1, vk.AlgoWinograd: 2}
+var convAlgoCodes = map[vk.ConvAlgo]int32{vk.AlgoDirect: 1, vk.AlgoWinograd: 2, vk.AlgoWinograd4: 3}
 
 // agreeConvAlgos makes every MPI rank use rank 0's conv algorithms: rank 0 passes its choice,
 // the others nil, and all get rank 0's back (an element-wise maximum over the ranks, where the

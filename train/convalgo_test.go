@@ -6,8 +6,9 @@ import (
 	"github.com/alexnet-vk/alexnet/layers/vk"
 )
 
-// --conv-algo auto times both algorithms of each pass of every 3×3 stride-1 layer and runs the
-// faster; a recorded choice is used as it is, untimed; direct and winograd are forced.
+// --conv-algo auto times direct and F(2×2,3×3) (not F(4×4,3×3): autoTiles) for each pass of every
+// 3×3 stride-1 layer and runs the fastest; a recorded choice is used as it is, untimed; direct, winograd and
+// winograd4 are forced (winograd4 runs F(2×2,5×5) on a 5×5 layer).
 func TestConvAlgoChoice(t *testing.T) {
 	d, l := setup(t)
 	a := tiny()
@@ -19,14 +20,15 @@ func TestConvAlgoChoice(t *testing.T) {
 	n.Free()
 	for _, name := range []string{"conv1", "conv2"} {
 		tm, ok := times[name]
-		if !ok || tm.Fwd[0] <= 0 || tm.Fwd[1] <= 0 || tm.Data[1] <= 0 || tm.Filter[1] <= 0 {
+		if !ok || tm.Fwd[0] <= 0 || tm.Fwd[1] <= 0 || tm.Data[1] <= 0 || tm.Filter[1] <= 0 ||
+			tm.Fwd[2] != 0 || tm.Data[2] != 0 || tm.Filter[2] != 0 {
 			t.Fatalf("%s: timings %+v", name, tm)
 		}
 		if algos[name] != tm.Faster() {
 			t.Errorf("%s runs %v, the timings say %v", name, algos[name], tm.Faster())
 		}
 	}
-	mixed := vk.ConvAlgos{Fwd: vk.AlgoWinograd, Data: vk.AlgoDirect, Filter: vk.AlgoWinograd}
+	mixed := vk.ConvAlgos{Fwd: vk.AlgoWinograd4, Data: vk.AlgoDirect, Filter: vk.AlgoWinograd}
 	n, err = NewNet(d, l, a, NetConfig{Batch: 4, Seed: 3, Dropout: -1, ConvAlgo: "auto", ConvAlgos: map[string]vk.ConvAlgos{"conv1": mixed}})
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +46,21 @@ func TestConvAlgoChoice(t *testing.T) {
 		t.Errorf("--conv-algo direct: conv1 runs %v", got)
 	}
 	n.Free()
+	k5 := tiny()
+	k5.Layers[4].Kernel, k5.Layers[4].Pad = 5, 2
+	n, err = NewNet(d, l, k5, NetConfig{Batch: 4, Seed: 3, Dropout: -1, ConvAlgo: "winograd4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := n.ConvAlgos(); got["conv1"] != vk.AllConv(vk.AlgoWinograd4) || got["conv2"] != vk.AllConv(vk.AlgoWinograd) {
+		t.Errorf("--conv-algo winograd4: the layers run %v", got)
+	}
+	n.Free()
+	// A recorded F(4×4,3×3) for a 5×5 layer is refused.
+	bad := map[string]vk.ConvAlgos{"conv2": vk.AllConv(vk.AlgoWinograd4)}
+	if _, err := NewNet(d, l, k5, NetConfig{Batch: 4, Dropout: -1, ConvAlgo: "auto", ConvAlgos: bad}); err == nil {
+		t.Error("a recorded winograd4 for a 5×5 layer accepted")
+	}
 	if _, err := NewNet(d, l, a, NetConfig{Batch: 4, Dropout: -1, ConvAlgo: "fast"}); err == nil {
 		t.Error("--conv-algo fast accepted")
 	}
@@ -68,7 +85,7 @@ func TestAgreeConvAlgos(t *testing.T) {
 	a := tiny()
 	want := map[string]vk.ConvAlgos{
 		"conv1": {Fwd: vk.AlgoWinograd, Data: vk.AlgoDirect, Filter: vk.AlgoWinograd},
-		"conv2": vk.AllConv(vk.AlgoDirect),
+		"conv2": {Fwd: vk.AlgoWinograd4, Data: vk.AlgoWinograd4, Filter: vk.AlgoDirect},
 	}
 	var sent []int32
 	capture := captureRank{sent: &sent}

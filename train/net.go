@@ -29,7 +29,8 @@ type NetConfig struct {
 	// SampleBase is the position of this net's first sample in the step's batch: dropout masks are
 	// keyed by the sample's position in the whole batch, so every split of it draws the same masks.
 	SampleBase int
-	// ConvAlgo is --conv-algo: "auto" (time both per layer), "direct" or "winograd"; "" takes the
+	// ConvAlgo is --conv-algo: "auto" (time every algorithm per layer), "direct", "winograd" or
+	// "winograd4" (vk.ConvAlgoModes); "" takes the
 	// device's (gpu.Options.ConvAlgo, $ALEXNET_CONV_ALGO), else direct.
 	ConvAlgo string
 	// ConvAlgos, by layer name, are algorithms decided before (a resumed checkpoint's, the first

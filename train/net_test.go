@@ -63,13 +63,13 @@ func batchData(a Arch, n int, seed uint64) ([]float32, []int32) {
 func TestGPUMatchesCPU(t *testing.T) {
 	// Conv columns kept from forward to backward (a budget given), recomputed or not needed (-1),
 	// the default (kept only without an implicit backward filter); and both conv layers (3×3,
-	// stride 1) by Winograd, which keeps none; and with a 5×5 conv2 (pad 2, groups 2) by Winograd
-	// F(2×2,5×5).
+	// stride 1) by Winograd F(2×2,3×3) and F(4×4,3×3), which keep none; and with a 5×5 conv2
+	// (pad 2, groups 2) by Winograd F(2×2,5×5).
 	for _, c := range []struct {
 		cm   int64
 		algo string
 		k5   bool
-	}{{128 << 20, "direct", false}, {0, "direct", false}, {-1, "direct", false}, {0, "winograd", false}, {0, "winograd", true}} {
+	}{{128 << 20, "direct", false}, {0, "direct", false}, {-1, "direct", false}, {0, "winograd", false}, {0, "winograd4", false}, {0, "winograd", true}} {
 		name := fmt.Sprintf("columns-memory=%d/%s", c.cm, c.algo)
 		a := tiny()
 		if c.k5 {

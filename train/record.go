@@ -70,8 +70,8 @@ func (n *Net) forward(s *gpu.Seq, mb, m int, train bool) {
 		switch l.Kind {
 		case Conv:
 			w, b := n.paramRefs(n.w, i)
-			if n.convAlgo(i).Fwd == vk.AlgoWinograd {
-				n.lib.Conv2DForwardWinograd(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.scratch)
+			if t := n.convAlgo(i).Fwd.WinoTile(); t > 0 {
+				n.lib.Conv2DForwardWinograd(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), t, n.scratch)
 			} else if n.cols[i] != nil { // columns kept for the backward pass
 				n.lib.Conv2DForwardCols(s, y, x, w, b, n.convGeom(i, in, m), n.fusedReLU(i), n.cols[i])
 			} else {
@@ -132,8 +132,8 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 			p := n.convGeom(i, in, m)
 			algo := n.convAlgo(i)
 			switch {
-			case algo.Filter == vk.AlgoWinograd:
-				n.lib.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, n.scratch)
+			case algo.Filter.WinoTile() > 0:
+				n.lib.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, algo.Filter.WinoTile(), n.scratch)
 			case n.cols[i] != nil:
 				n.lib.Conv2DBackwardFilterFromCols(s, dw, db, dy, n.cols[i], p)
 			default:
@@ -141,8 +141,8 @@ func (n *Net) backward(s *gpu.Seq, mb int) {
 			}
 			if dx != nil {
 				w, _ := n.paramRefs(n.w, i)
-				if algo.Data == vk.AlgoWinograd {
-					n.lib.Conv2DBackwardDataWinograd(s, dx, dy, w, p, n.scratch)
+				if t := algo.Data.WinoTile(); t > 0 {
+					n.lib.Conv2DBackwardDataWinograd(s, dx, dy, w, p, t, n.scratch)
 				} else {
 					n.lib.Conv2DBackwardData(s, dx, dy, w, p, n.scratch)
 				}

@@ -41,8 +41,8 @@ func (st *State) validate() error {
 	}
 	for name, a := range st.ConvAlgos {
 		for _, x := range []vk.ConvAlgo{a.Fwd, a.Data, a.Filter} {
-			if x != vk.AlgoDirect && x != vk.AlgoWinograd {
-				return fmt.Errorf("conv algorithm %q of %s: need direct or winograd", x, name)
+			if x != vk.AlgoDirect && x != vk.AlgoWinograd && x != vk.AlgoWinograd4 {
+				return fmt.Errorf("conv algorithm %q of %s: need direct, winograd or winograd4", x, name)
 			}
 		}
 	}

@@ -68,8 +68,8 @@ func TestJSONReport(t *testing.T) {
 }
 
 // checkConvAlgos checks alexnet-small's conv algorithm rows: every layer (conv1 and conv2 5×5,
-// conv3–conv5 3×3, all stride 1: each has a Winograd form) timed under auto, each pass the faster
-// algorithm.
+// conv3–conv5 3×3, all stride 1: each has a Winograd form) timed under auto (F(4×4,3×3) not:
+// train's autoTiles), each pass the fastest algorithm.
 func checkConvAlgos(t *testing.T, r Report) {
 	t.Helper()
 	if len(r.ConvAlgos) != 5 {
@@ -86,11 +86,17 @@ func checkConvAlgos(t *testing.T, r Report) {
 		if !timed || c.FwdMs == nil || c.DataMs == nil || c.FilterMs == nil {
 			continue
 		}
-		faster := func(ms *[2]float64) string {
-			if ms[1] < ms[0] {
-				return "winograd"
+		if c.FwdMs[2] != 0 || c.DataMs[2] != 0 || c.FilterMs[2] != 0 {
+			t.Errorf("%s: F(4×4,3×3) timings %v %v %v", c.Layer, *c.FwdMs, *c.DataMs, *c.FilterMs)
+		}
+		faster := func(ms *[3]float64) string {
+			best := 0
+			for j := 1; j < 3; j++ {
+				if ms[j] > 0 && ms[j] < ms[best] {
+					best = j
+				}
 			}
-			return "direct"
+			return []string{"direct", "winograd", "winograd4"}[best]
 		}
 		if c.Fwd != faster(c.FwdMs) || c.Data != faster(c.DataMs) || c.Filter != faster(c.FilterMs) {
 			t.Errorf("%s runs %+v, not the faster of its timings", c.Layer, c)

@@ -24,18 +24,19 @@ type Report struct {
 	ConvAlgos []ConvAlgo `json:"conv_algos"`
 }
 
-// ConvAlgo is one conv layer's algorithm per pass ("direct" or "winograd"), with the milliseconds
-// --conv-algo auto measured for each ([direct, winograd], at TimedImages images; absent when the
-// choice was forced or the layer cannot run Winograd).
+// ConvAlgo is one conv layer's algorithm per pass ("direct", "winograd" or "winograd4"), with the
+// milliseconds --conv-algo auto measured for each ([direct, winograd, winograd4], at TimedImages
+// images; winograd4 0 where not measured: 5×5 filters; absent when the choice was forced or the
+// layer cannot run Winograd).
 type ConvAlgo struct {
 	Layer       string      `json:"layer"`
 	Fwd         string      `json:"fwd"`
 	Data        string      `json:"data"`
 	Filter      string      `json:"filter"`
 	TimedImages int         `json:"timed_images,omitempty"`
-	FwdMs       *[2]float64 `json:"fwd_ms,omitempty"`
-	DataMs      *[2]float64 `json:"data_ms,omitempty"`
-	FilterMs    *[2]float64 `json:"filter_ms,omitempty"`
+	FwdMs       *[3]float64 `json:"fwd_ms,omitempty"`
+	DataMs      *[3]float64 `json:"data_ms,omitempty"`
+	FilterMs    *[3]float64 `json:"filter_ms,omitempty"`
 }
 
 // convAlgoReport lists n's conv layers in a's order with their algorithms and timings.
@@ -49,7 +50,7 @@ func convAlgoReport(a train.Arch, n *train.Net) []ConvAlgo {
 		}
 		c := ConvAlgo{Layer: l.Name, Fwd: string(x.Fwd), Data: string(x.Data), Filter: string(x.Filter)}
 		if t, ok := times[l.Name]; ok {
-			ms := func(s [2]float64) *[2]float64 { return &[2]float64{s[0] * 1e3, s[1] * 1e3} }
+			ms := func(s [3]float64) *[3]float64 { return &[3]float64{s[0] * 1e3, s[1] * 1e3, s[2] * 1e3} }
 			c.TimedImages = min(n.Micro, train.ConvTimingImages)
 			c.FwdMs, c.DataMs, c.FilterMs = ms(t.Fwd), ms(t.Data), ms(t.Filter)
 		}

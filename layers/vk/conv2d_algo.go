@@ -9,19 +9,54 @@ import (
 	"github.com/alexnet-vk/alexnet/layers"
 )
 
-// ConvAlgo is a conv2d algorithm: the direct one (implicit gemm, or im2col + gemm) or Winograd
-// F(2×2,3×3) or F(2×2,5×5) (conv2d_wino.go, for 3×3 and 5×5 filters at stride 1).
+// ConvAlgo is a conv2d algorithm: the direct one (implicit gemm, or im2col + gemm), Winograd
+// F(2×2,3×3) or F(2×2,5×5) ("winograd", for 3×3 and 5×5 filters at stride 1), or Winograd
+// F(4×4,3×3) ("winograd4", 3×3 filters at stride 1); conv2d_wino.go.
 type ConvAlgo string
 
 const (
-	AlgoDirect   ConvAlgo = "direct"
-	AlgoWinograd ConvAlgo = "winograd"
+	AlgoDirect    ConvAlgo = "direct"
+	AlgoWinograd  ConvAlgo = "winograd"
+	AlgoWinograd4 ConvAlgo = "winograd4"
 )
 
-// ConvAlgoModes are the values --conv-algo (and $ALEXNET_CONV_ALGO) takes: auto times both
-// algorithms per layer and pass on the device and keeps the faster; direct and winograd force one
-// (winograd: Winograd wherever a Winograd form exists, direct elsewhere).
-var ConvAlgoModes = []string{"auto", string(AlgoDirect), string(AlgoWinograd)}
+// WinoTile returns the output tile side of a's Winograd form (2 or 4), 0 for direct.
+func (a ConvAlgo) WinoTile() int {
+	switch a {
+	case AlgoWinograd:
+		return 2
+	case AlgoWinograd4:
+		return 4
+	}
+	return 0
+}
+
+// winoAlgo returns the algorithm of the Winograd form with m×m output tiles.
+func winoAlgo(m int) ConvAlgo {
+	if m == 4 {
+		return AlgoWinograd4
+	}
+	return AlgoWinograd
+}
+
+// ConvAlgoModes are the values --conv-algo (and $ALEXNET_CONV_ALGO) takes: auto times direct and
+// Winograd (the forms train's autoTiles names) per layer and pass on the device and keeps the
+// fastest; the others force one
+// where the layer has a Winograd form, direct elsewhere: direct; winograd (F(2×2,3×3) or F(2×2,5×5));
+// winograd4 (F(4×4,3×3) on 3×3 layers, F(2×2,5×5) on 5×5 ones).
+var ConvAlgoModes = []string{"auto", string(AlgoDirect), string(AlgoWinograd), string(AlgoWinograd4)}
+
+// ForcedConvAlgo returns the algorithms mode (direct, winograd or winograd4) forces on p.
+func ForcedConvAlgo(mode string, p layers.Conv2D) ConvAlgos {
+	tiles := WinogradTiles(p)
+	switch {
+	case len(tiles) == 0 || mode == string(AlgoDirect):
+		return AllConv(AlgoDirect)
+	case mode == string(AlgoWinograd4):
+		return AllConv(winoAlgo(tiles[len(tiles)-1]))
+	}
+	return AllConv(AlgoWinograd)
+}
 
 // CheckConvAlgoMode returns an error naming the accepted values when mode is not one of them ("" is auto).
 func CheckConvAlgoMode(mode string) error {
@@ -47,43 +82,57 @@ func (a ConvAlgos) String() string {
 	return fmt.Sprintf("fwd %s, data %s, filter %s", a.Fwd, a.Data, a.Filter)
 }
 
-// Check returns an error when a names an unknown algorithm, or Winograd for a p it cannot run.
+// Uses reports whether any pass of a runs x.
+func (a ConvAlgos) Uses(x ConvAlgo) bool { return a.Fwd == x || a.Data == x || a.Filter == x }
+
+// Check returns an error when a names an unknown algorithm, or a Winograd form for a p it cannot run.
 func (a ConvAlgos) Check(p layers.Conv2D) error {
 	for _, x := range []ConvAlgo{a.Fwd, a.Data, a.Filter} {
 		switch {
-		case x == AlgoWinograd && !WinogradOK(p):
+		case x != AlgoWinograd && x != AlgoWinograd4 && x != AlgoDirect:
+			return fmt.Errorf("unknown conv algorithm %q (want direct, winograd or winograd4)", x)
+		case x != AlgoDirect && !WinogradOK(p):
 			return fmt.Errorf("Winograd needs %s (layer has %d×%d, stride %d, pad %d)", WinogradNeeds, p.R, p.S, p.Stride, p.Pad)
-		case x != AlgoWinograd && x != AlgoDirect:
-			return fmt.Errorf("unknown conv algorithm %q (want direct or winograd)", x)
+		case x == AlgoWinograd4 && p.R != 3:
+			return fmt.Errorf("Winograd F(4×4,3×3) (winograd4) needs 3×3 filters (layer has %d×%d)", p.R, p.S)
 		}
 	}
 	return nil
 }
 
 // ConvTimes are the measured seconds of each pass of one conv layer by each algorithm (0: not
-// measured).
+// measured; F(4×4,3×3) is measured for 3×3 filters only).
 type ConvTimes struct {
-	Fwd, Data, Filter [2]float64 // direct, Winograd
+	Fwd, Data, Filter [3]float64 // direct, Winograd F(2×2,R×R), Winograd F(4×4,3×3)
 }
 
-// Faster returns the faster algorithm of each pass.
+// convTimeAlgos are the algorithms of ConvTimes' columns.
+var convTimeAlgos = [3]ConvAlgo{AlgoDirect, AlgoWinograd, AlgoWinograd4}
+
+// Faster returns the fastest measured algorithm of each pass (direct when nothing was measured).
 func (t ConvTimes) Faster() ConvAlgos {
-	pick := func(s [2]float64) ConvAlgo {
-		if s[1] > 0 && s[1] < s[0] {
-			return AlgoWinograd
+	pick := func(s [3]float64) ConvAlgo {
+		best := 0
+		for i := 1; i < len(s); i++ {
+			if s[i] > 0 && (s[best] == 0 || s[i] < s[best]) {
+				best = i
+			}
 		}
-		return AlgoDirect
+		return convTimeAlgos[best]
 	}
 	return ConvAlgos{Fwd: pick(t.Fwd), Data: pick(t.Data), Filter: pick(t.Filter)}
 }
 
 // TimeConv runs each pass of p (forward with bias and ReLU, backward-data, backward-filter) by
-// both algorithms reps times after one warm-up run (JIT, caches) on buffers of its own, through a
+// the direct algorithm and the Winograd forms F(m×m,R×R) of tiles (each m one of
+// WinogradTiles(p)) reps times after one warm-up run (JIT, caches) on buffers of its own, through a
 // scratch of scratchFloats floats (the one the caller will record with), and returns the fastest
 // run of each. p must pass WinogradOK.
-func (l *Lib) TimeConv(p layers.Conv2D, scratchFloats, reps int) (ConvTimes, error) {
+func (l *Lib) TimeConv(p layers.Conv2D, tiles []int, scratchFloats, reps int) (ConvTimes, error) {
 	var t ConvTimes
-	mustWinograd(p)
+	for _, m := range tiles {
+		mustWinograd(p, m)
+	}
 	nx, nw, ny := p.N*p.C*p.H*p.W, p.K*p.C/p.Groups*p.R*p.S, p.N*p.K*p.OutH()*p.OutW()
 	var bufs []*gpu.Buffer
 	defer func() {
@@ -113,17 +162,22 @@ func (l *Lib) TimeConv(p layers.Conv2D, scratchFloats, reps int) (ConvTimes, err
 			return t, fmt.Errorf("vk: timing conv2d %+v: %w", p, err)
 		}
 	}
-	passes := []struct {
-		out  *[2]float64
+	type pass struct {
+		out  *[3]float64
 		algo int
 		rec  func(s *gpu.Seq)
-	}{
+	}
+	passes := []pass{
 		{&t.Fwd, 0, func(s *gpu.Seq) { l.Conv2DForward(s, y, x, w, b, p, true, sc) }},
-		{&t.Fwd, 1, func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, y, x, w, b, p, true, sc) }},
 		{&t.Data, 0, func(s *gpu.Seq) { l.Conv2DBackwardData(s, dx, dy, w, p, sc) }},
-		{&t.Data, 1, func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, dx, dy, w, p, sc) }},
 		{&t.Filter, 0, func(s *gpu.Seq) { l.Conv2DBackwardFilter(s, dw, db, dy, x, p, sc) }},
-		{&t.Filter, 1, func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, sc) }},
+	}
+	for _, m := range tiles {
+		i := m / 2 // column 1 (tile 2) or 2 (tile 4)
+		passes = append(passes,
+			pass{&t.Fwd, i, func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, y, x, w, b, p, true, m, sc) }},
+			pass{&t.Data, i, func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, dx, dy, w, p, m, sc) }},
+			pass{&t.Filter, i, func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, m, sc) }})
 	}
 	for _, ps := range passes {
 		sec, err := l.timeSeq(ps.rec, reps)

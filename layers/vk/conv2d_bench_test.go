@@ -50,7 +50,7 @@ func newBuf(b *testing.B, d *gpu.Device, floats int) *gpu.Buffer {
 
 // BenchmarkConv2D times forward (implicit gemm; fwd-cols: im2col + gemm), backward-data and
 // backward-filter of both variants' conv layers at batch 32 and 128, and the Winograd passes
-// (wino-*) of the 3×3 and 5×5 stride-1 layers.
+// (wino-*, and wino4-* for F(4×4,3×3)) of the 3×3 and 5×5 stride-1 layers.
 func BenchmarkConv2D(b *testing.B) {
 	d, l := setup(b)
 	for _, batch := range []int{32, 128} {
@@ -79,20 +79,27 @@ func BenchmarkConv2D(b *testing.B) {
 			if !WinogradOK(p) {
 				continue
 			}
-			// The Winograd passes, at the direct convolution's FLOPs (their own are 2.25× fewer for
-			// F(2×2,3×3), 25/9 = 2.78× for F(2×2,5×5)).
-			b.Run(name+"/wino-fwd", func(b *testing.B) {
-				x, w, bias, y, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
-				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, y, x, w, bias, p, true, sc) })
-			})
-			b.Run(name+"/wino-bwd-data", func(b *testing.B) {
-				dx, w, dy, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
-				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, dx, dy, w, p, sc) })
-			})
-			b.Run(name+"/wino-bwd-filter", func(b *testing.B) {
-				x, dw, db, dy, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
-				runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, sc) })
-			})
+			// The Winograd passes (wino-*: F(2×2,R×R), wino4-*: F(4×4,3×3)), at the direct
+			// convolution's FLOPs (their own are 2.25× fewer for F(2×2,3×3), 25/9 = 2.78× for
+			// F(2×2,5×5), 4× for F(4×4,3×3)).
+			for _, m := range WinogradTiles(p) {
+				wn := name + "/wino"
+				if m == 4 {
+					wn += "4"
+				}
+				b.Run(wn+"-fwd", func(b *testing.B) {
+					x, w, bias, y, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
+					runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, y, x, w, bias, p, true, m, sc) })
+				})
+				b.Run(wn+"-bwd-data", func(b *testing.B) {
+					dx, w, dy, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
+					runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, dx, dy, w, p, m, sc) })
+				})
+				b.Run(wn+"-bwd-filter", func(b *testing.B) {
+					x, dw, db, dy, sc := newBuf(b, d, p.N*p.C*p.H*p.W), newBuf(b, d, nw), newBuf(b, d, p.K), newBuf(b, d, ny), newBuf(b, d, benchScratch/4)
+					runBench(b, d, p.FLOPs(), func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, m, sc) })
+				})
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package vk
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,22 +20,31 @@ import (
 var winoShapes = []struct {
 	name    string
 	p       layers.Conv2D
+	m       int // output tile side: F(m×m,R×R)
 	scratch int // images the scratch holds (chunking when < N)
 }{
-	{"alexnet/conv4", convShape("alexnet/conv4"), 2},
+	{"alexnet/conv4", convShape("alexnet/conv4"), 2, 2},
 	// More output than input channels (backward-filter's products transposed), past the narrow
 	// kernels' 64 columns.
-	{"9x9-k80", layers.Conv2D{N: 2, C: 16, H: 9, W: 9, K: 80, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
-	{"small-k8", convShape("small-k8"), 2},
-	{"7x7-pad2-g3", convShape("7x7-pad2-k3"), 1},
-	{"8x11-pad0", layers.Conv2D{N: 3, C: 5, H: 8, W: 11, K: 7, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 2},
-	{"3x3-pad0-1x1out", layers.Conv2D{N: 2, C: 17, H: 3, W: 3, K: 3, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 1},
-	{"6x5-pad1-g2", layers.Conv2D{N: 2, C: 34, H: 6, W: 5, K: 18, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 2}, 2},
+	{"9x9-k80", layers.Conv2D{N: 2, C: 16, H: 9, W: 9, K: 80, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2, 2},
+	{"small-k8", convShape("small-k8"), 2, 2},
+	{"7x7-pad2-g3", convShape("7x7-pad2-k3"), 2, 1},
+	{"8x11-pad0", layers.Conv2D{N: 3, C: 5, H: 8, W: 11, K: 7, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 2, 2},
+	{"3x3-pad0-1x1out", layers.Conv2D{N: 2, C: 17, H: 3, W: 3, K: 3, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 2, 1},
+	{"6x5-pad1-g2", layers.Conv2D{N: 2, C: 34, H: 6, W: 5, K: 18, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 2}, 2, 2},
 	// F(2×2,5×5): alexnet-tv's conv2 at a small batch in chunks of one image, odd maps with pad 0
 	// (backward-data pads by 4) and 1, 2 groups, channel counts off the product tiles.
-	{"alexnet-tv/conv2", convShape("alexnet-tv/conv2"), 1},
-	{"5x5-9x8-pad0", layers.Conv2D{N: 3, C: 17, H: 9, W: 8, K: 5, R: 5, S: 5, Stride: 1, Pad: 0, Groups: 1}, 2},
-	{"5x5-7x9-pad1-g2", layers.Conv2D{N: 2, C: 6, H: 7, W: 9, K: 22, R: 5, S: 5, Stride: 1, Pad: 1, Groups: 2}, 2},
+	{"alexnet-tv/conv2", convShape("alexnet-tv/conv2"), 2, 1},
+	{"5x5-9x8-pad0", layers.Conv2D{N: 3, C: 17, H: 9, W: 8, K: 5, R: 5, S: 5, Stride: 1, Pad: 0, Groups: 1}, 2, 2},
+	{"5x5-7x9-pad1-g2", layers.Conv2D{N: 2, C: 6, H: 7, W: 9, K: 22, R: 5, S: 5, Stride: 1, Pad: 1, Groups: 2}, 2, 2},
+	// F(4×4,3×3): alexnet-tv's conv4 (13×13: the last tile hangs 3 over) in chunks of one image,
+	// backward-filter transposed, pad 2 with 3 groups, maps off the tile in both directions with
+	// pad 0, and a 1×1 output.
+	{"4x4/alexnet-tv/conv4", convShape("alexnet-tv/conv4"), 4, 1},
+	{"4x4/9x9-k80", layers.Conv2D{N: 2, C: 16, H: 9, W: 9, K: 80, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 4, 2},
+	{"4x4/7x7-pad2-g3", convShape("7x7-pad2-k3"), 4, 1},
+	{"4x4/8x11-pad0", layers.Conv2D{N: 3, C: 5, H: 8, W: 11, K: 7, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 4, 2},
+	{"4x4/3x3-pad0-1x1out", layers.Conv2D{N: 2, C: 17, H: 3, W: 3, K: 3, R: 3, S: 3, Stride: 1, Pad: 0, Groups: 1}, 4, 1},
 }
 
 func convShape(name string) layers.Conv2D {
@@ -68,9 +78,22 @@ func winoTol(terms int) (float64, float64) { return gemmTol(terms) }
 // the test), against 0.02 for F(2×2,3×3) on lavapipe.
 func wino5Tol(terms int) (float64, float64) { return gemmTol(terms) }
 
-// winoTolOf returns the tolerance of F(2×2,r×r).
-func winoTolOf(r int) func(int) (float64, float64) {
-	if r == 5 {
+// wino43Tol is Winograd F(4×4,3×3)'s tolerance: also the direct convolution's own, gemmTol(terms),
+// not loosened. It shares F(2×2,5×5)'s Bᵀ (‖Bᵀ‖∞² = 100 on the input); ‖G‖∞² = 1 (filter), so a
+// product term is up to 100 times a direct term, with 36/16 = 2.25 of them per output and channel
+// against 9 direct terms, and ‖Aᵀ‖∞² = 19² = 361 in the output transform (rows up to 1+1+8+8+1): at
+// worst 361·100·2.25/9 ≈ 9000 times the direct convolution's rounding bound, about 3 times
+// F(2×2,5×5)'s. Measured, as wino5Tol (the 4x4 shapes of winoShapes, logged by the test): at most
+// 0.14 × atol for y, 0.10 for dx and 0.10 for dw on lavapipe 256 and 512 bits; 0.10, 0.11 and 0.06
+// on SwiftShader (F(2×2,5×5) in the same runs: up to 0.05, 0.04 and 0.17).
+func wino43Tol(terms int) (float64, float64) { return gemmTol(terms) }
+
+// winoTolOf returns the tolerance of F(m×m,r×r).
+func winoTolOf(m, r int) func(int) (float64, float64) {
+	switch {
+	case m == 4:
+		return wino43Tol
+	case r == 5:
 		return wino5Tol
 	}
 	return winoTol
@@ -83,8 +106,8 @@ func TestConv2DWinograd(t *testing.T) {
 	for i, tc := range winoShapes {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.p
-			if !WinogradOK(p) {
-				t.Fatalf("%+v: not a Winograd shape", p)
+			if !slices.Contains(WinogradTiles(p), tc.m) {
+				t.Fatalf("%+v: no Winograd form F(%d×%d)", p, tc.m, tc.m)
 			}
 			oh, ow := p.OutH(), p.OutW()
 			rs := p.R * p.S
@@ -107,11 +130,11 @@ func TestConv2DWinograd(t *testing.T) {
 				t.Run(v.name, func(t *testing.T) {
 					ty, tdx, tdw, tdb := out(t, d, ny), out(t, d, nx), in(t, d, dw0), in(t, d, db0)
 					record(t, d, func(s *gpu.Seq) {
-						v.lib.Conv2DForwardWinograd(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, scratch)
-						v.lib.Conv2DBackwardDataWinograd(s, tdx.Arg(), tdy.Arg(), tw.Arg(), p, scratch)
-						v.lib.Conv2DBackwardFilterWinograd(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), p, scratch)
+						v.lib.Conv2DForwardWinograd(s, ty.Arg(), tx.Arg(), tw.Arg(), tb.Arg(), p, true, tc.m, scratch)
+						v.lib.Conv2DBackwardDataWinograd(s, tdx.Arg(), tdy.Arg(), tw.Arg(), p, tc.m, scratch)
+						v.lib.Conv2DBackwardFilterWinograd(s, tdw.Arg(), tdb.Arg(), tdy.Arg(), tx.Arg(), p, tc.m, scratch)
 					})
-					tol := winoTolOf(p.R)
+					tol := winoTolOf(tc.m, p.R)
 					atol, rtol := tol(p.C / p.Groups * rs)
 					logErr(t, "y", ty.floats(), y64, atol)
 					compare(t, "relu(y)", ty.floats(), f32(y64), atol, rtol, []int{p.N, p.K, oh, ow})
@@ -144,24 +167,61 @@ func logErr(t *testing.T, what string, got []float32, want []float64, atol float
 	t.Logf("%s: max |err| %.3g = %.2f × direct atol", what, most, most/atol)
 }
 
-// Each Winograd kernel of both forms against its CPU reference (the same transforms in float32
+// TestWinogradMats checks in float64 that each form's matrices reproduce the correlation: for a
+// tile d of α inputs and a filter g of r taps, Aᵀ·[(G·g) ⊙ (Bᵀ·d)] = y, y[i] = Σ_s d[i+s]·g[s]
+// (the 2-D forms nest the 1-D one), up to the rounding of ⅙, 1/12, 1/24 to float32.
+func TestWinogradMats(t *testing.T) {
+	for _, wm := range []winoMats{wino3, wino5, wino43} {
+		if wm.a != wm.m+wm.r-1 || len(wm.g) != wm.a {
+			t.Fatalf("F(%d,%d): α %d, G %d rows", wm.m, wm.r, wm.a, len(wm.g))
+		}
+		d, g := layerstest.Rand(wm.a, 7), layerstest.Rand(wm.r, 8)
+		for i := 0; i < wm.m; i++ {
+			var got, want float64
+			for s := 0; s < wm.r; s++ {
+				want += float64(d[i+s]) * float64(g[s])
+			}
+			for xi := 0; xi < wm.a; xi++ {
+				var gg, bd float64
+				for s := 0; s < wm.r; s++ {
+					gg += float64(wm.g[xi][s]) * float64(g[s])
+				}
+				for j := 0; j < wm.a; j++ {
+					bd += float64(wm.bt[xi][j]) * float64(d[j])
+				}
+				got += float64(wm.at[i][xi]) * gg * bd
+			}
+			if math.Abs(got-want) > 1e-6 {
+				t.Errorf("F(%d,%d): y[%d] = %g, want %g", wm.m, wm.r, i, got, want)
+			}
+		}
+	}
+}
+
+// Each Winograd kernel of every form against its CPU reference (the same transforms in float32
 // plain loops; the sums differ only in order, a few ulps of values up to ~36 for F(2×2,3×3) and
-// ~400 for F(2×2,5×5), whose input transform sums 36 terms with coefficients up to 25).
+// ~400 for F(2×2,5×5) and F(4×4,3×3), whose input transform sums 36 terms with coefficients up to
+// 25; F(4×4,3×3)'s output and dout transforms have coefficients up to 64, values up to ~1e3).
 func TestWinogradKernels(t *testing.T) {
 	d, l := setup(t)
-	for _, wm := range []winoMats{wino3, wino5} {
-		k, a, rr := winoKernels[wm.r], wm.til, wm.r*wm.r
-		// Transform outputs carry up to ~100× the inputs' magnitude for F(2×2,5×5) (Bᵀ·d·B).
-		tol := 1e-6
-		if wm.r == 5 {
+	for _, wm := range []winoMats{wino3, wino5, wino43} {
+		k, a, rr := winoKernels[winoForm{wm.m, wm.r}], wm.til, wm.r*wm.r
+		// Transform outputs carry up to ~100× the inputs' magnitude for the 6×6 tiles (Bᵀ·d·B).
+		// F(4×4,3×3)'s output transform and its adjoint (dout) sum 36 and 16 terms with
+		// coefficients up to 64 (Aᵀ's 8²), to values up to ~1e3.
+		tol, otol, dtol := 1e-6, 1e-5, 1e-6
+		if wm.a == 6 {
 			tol = 1e-5
+		}
+		if wm.m == 4 {
+			otol, dtol = 1e-4, 1e-4
 		}
 		for i, c := range []struct{ n, g, ci, co, h, w, pad int }{{1, 1, 1, 1, 1, 1, 1}, {2, 2, 3, 5, 7, 6, 1}, {3, 3, 2, 4, 5, 9, 0}, {1, 1, 4, 3, 4, 4, 2}} {
 			c.pad += (wm.r - 3) / 2 // 5×5: outputs of at least 1×1
-			wc := winoConv{r: wm.r, g: c.g, ci: c.ci, co: c.co, h: c.h, w: c.w, pad: c.pad, oh: c.h + 2*c.pad - wm.r + 1, ow: c.w + 2*c.pad - wm.r + 1}
+			wc := winoConv{m: wm.m, r: wm.r, g: c.g, ci: c.ci, co: c.co, h: c.h, w: c.w, pad: c.pad, oh: c.h + 2*c.pad - wm.r + 1, ow: c.w + 2*c.pad - wm.r + 1}
 			th, tw := wc.tiles()
 			nt := c.n * th * tw
-			name := fmt.Sprintf("F(2,%d) %+v", wm.r, c)
+			name := fmt.Sprintf("F(%d,%d) %+v", wm.m, wm.r, c)
 			for _, flip := range []bool{false, true} {
 				w := layerstest.Rand(c.g*c.co*c.ci*rr, uint64(i+60))
 				want := make([]float32, a*c.g*c.co*c.ci)
@@ -200,8 +260,8 @@ func TestWinogradKernels(t *testing.T) {
 				}
 			})
 			compare(t, name+" input", tv.floats(), wantV, tol, 1e-6, nil)
-			compare(t, name+" output", ty.floats(), wantY, 1e-5, 1e-5, []int{c.n, K, wc.oh, wc.ow})
-			compare(t, name+" dout", te.floats(), wantE, 1e-6, 1e-6, nil)
+			compare(t, name+" output", ty.floats(), wantY, otol, otol, []int{c.n, K, wc.oh, wc.ow})
+			compare(t, name+" dout", te.floats(), wantE, dtol, dtol, nil)
 			compare(t, name+" dfilter", tdw.floats(), wantDw, 1e-5, 1e-5, nil)
 			compare(t, name+" dfilter (du transposed)", tdwT.floats(), wantDwT, 1e-5, 1e-5, nil)
 			tx.unchanged("x")
@@ -226,14 +286,16 @@ func TestWinogradRejects(t *testing.T) {
 		name string
 		call func(s *gpu.Seq)
 	}{
-		{"stride 2", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, stride2, false, big) }},
-		{"7×7", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, k7, big) }},
-		{"5×5 pad 5", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, k5pad5, false, big) }},
-		{"5×3", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, k53, big) }},
-		{"pad 3", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, pad3, big) }},
-		{"small scratch fwd", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, ok, false, small) }},
-		{"small scratch filter", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, ok, small) }},
-		{"no scratch", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, ok, nil) }},
+		{"stride 2", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, stride2, false, 2, big) }},
+		{"7×7", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, k7, 2, big) }},
+		{"5×5 pad 5", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, k5pad5, false, 2, big) }},
+		{"5×3", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, k53, 2, big) }},
+		{"pad 3", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, pad3, 4, big) }},
+		{"F(4×4,5×5)", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, k5, false, 4, big) }},
+		{"F(3×3,3×3)", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, ok, 3, big) }},
+		{"small scratch fwd", func(s *gpu.Seq) { l.Conv2DForwardWinograd(s, big, big, big, nil, ok, false, 2, small) }},
+		{"small scratch filter", func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, big, nil, big, big, ok, 4, small) }},
+		{"no scratch", func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, big, big, big, ok, 4, nil) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := recorded(t, d, func(s *gpu.Seq) {
@@ -251,5 +313,8 @@ func TestWinogradRejects(t *testing.T) {
 	}
 	if WinogradOK(stride2) || WinogradOK(k7) || WinogradOK(pad3) || WinogradOK(k5pad5) || WinogradOK(k53) || !WinogradOK(ok) || !WinogradOK(k5) {
 		t.Error("WinogradOK wrong")
+	}
+	if !slices.Equal(WinogradTiles(ok), []int{2, 4}) || !slices.Equal(WinogradTiles(k5), []int{2}) || WinogradTiles(stride2) != nil {
+		t.Error("WinogradTiles wrong")
 	}
 }
