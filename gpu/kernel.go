@@ -113,6 +113,16 @@ func (r Ref) ref() Ref             { return r }
 func (b *Buffer) ref() Ref         { return Ref{B: b} }
 func (b *Buffer) At(off int64) Ref { return Ref{B: b, Off: off} }
 
+// RefOf returns a as a buffer and byte offset (for Seq.Copy and Seq.Fill).
+func RefOf(a Arg) Ref { return a.ref() }
+
+// Aligned reports whether a's device address (its buffer's address plus its offset) is a multiple
+// of n bytes, so that a kernel may read it as n-byte vectors (a vec4 needs 16).
+func Aligned(a Arg, n uint64) bool {
+	r := a.ref()
+	return (r.B.Addr()+uint64(r.Off))%n == 0
+}
+
 // Grid is a dispatch's workgroup count per dimension.
 type Grid struct{ X, Y, Z int }
 

@@ -13,6 +13,7 @@ layout(buffer_reference, std430, buffer_reference_align = 4) writeonly buffer I3
 layout(buffer_reference, std430, buffer_reference_align = 4) buffer I32 { int v[]; };
 layout(buffer_reference, std430, buffer_reference_align = 16) readonly buffer V4In { vec4 v[]; };
 layout(buffer_reference, std430, buffer_reference_align = 16) writeonly buffer V4Out { vec4 v[]; };
+layout(buffer_reference, std430, buffer_reference_align = 16) buffer V4 { vec4 v[]; };
 
 // group_id is the linear workgroup index of a grid folded into X and Y by gpu.Device.Fold.
 uint group_id() { return gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x; }

@@ -38,3 +38,16 @@ func TestAvgPool(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { verifyAvgPool(t, d, l, c.p) })
 	}
 }
+
+// An identity pool is a buffer copy unless y and x overlap; forward in place runs the kernel
+// (as before the copy existed; the backward kernel was never in-place safe).
+func TestAvgPoolIdentityInPlace(t *testing.T) {
+	d, l := setup(t)
+	p := layers.AvgPool{N: 2, C: 3, H: 5, W: 7, OH: 5, OW: 7}
+	n := p.N * p.C * p.H * p.W
+	x, y := layerstest.Rand(n, 21), make([]float32, n)
+	layers.AvgPoolForward(y, x, p)
+	tx := in(t, d, x)
+	record(t, d, func(s *gpu.Seq) { l.AvgPoolForward(s, tx.Arg(), tx.Arg(), p) })
+	compare(t, "y in place", tx.floats(), y, 0, 0, nil)
+}

@@ -124,3 +124,19 @@ func BenchmarkLinear(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBiasGrad times bias_grad over the output gradients of alexnet-tv's conv layers and
+// fc6 at batch 128 (it reads each dy once: 4 bytes per element).
+func BenchmarkBiasGrad(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		k, p int
+	}{{"alexnet-tv/conv1", 64, 55 * 55}, {"alexnet-tv/conv2", 192, 27 * 27}, {"alexnet-tv/conv3", 384, 13 * 13}, {"fc6", 4096, 1}} {
+		b.Run(c.name+"/batch128", func(b *testing.B) {
+			d, l := setup(b)
+			const n = 128
+			dy, db := newBuf(b, d, n*c.k*c.p), newBuf(b, d, c.k)
+			runBench(b, d, int64(n*c.k*c.p), func(s *gpu.Seq) { l.biasGrad(s, db, dy, c.k, n, c.p, c.k*c.p, c.p) })
+		})
+	}
+}

@@ -11,6 +11,10 @@ import (
 var (
 	kReluFwd = register("relu_fwd", reluFwdPC{})
 	kReluBwd = register("relu_bwd", reluBwdPC{})
+	// The vec4 forms, for 16-byte aligned arguments (whole buffers are): 4 words per lane per
+	// access, about twice as fast on lavapipe.
+	kReluFwdVec4 = register("relu_fwd_vec4", reluFwdPC{})
+	kReluBwdVec4 = register("relu_bwd_vec4", reluBwdPC{})
 )
 
 // reluFwdPC and reluBwdPC mirror relu_fwd.comp's and relu_bwd.comp's push constants.
@@ -38,7 +42,11 @@ func (l *Lib) ReLUForward(s *gpu.Seq, y, x gpu.Arg, n int) {
 	mustCount("ReLUForward", n)
 	mustFit("relu y", y, n)
 	mustFit("relu x", x, n)
-	l.dispatch1D(s, kReluFwd, n, shaders.ElemPerLane, reluFwdPC{Y: y, X: x, N: u32(n)})
+	k := kReluFwd
+	if gpu.Aligned(y, 16) && gpu.Aligned(x, 16) {
+		k = kReluFwdVec4
+	}
+	l.dispatch1D(s, k, n, shaders.ElemPerLane, reluFwdPC{Y: y, X: x, N: u32(n)})
 }
 
 // ReLUBackward records dx[i] = y[i] > 0 ? dy[i] : 0 for i < n from the forward output y, as
@@ -48,5 +56,9 @@ func (l *Lib) ReLUBackward(s *gpu.Seq, dx, dy, y gpu.Arg, n int) {
 	mustFit("relu dx", dx, n)
 	mustFit("relu dy", dy, n)
 	mustFit("relu y", y, n)
-	l.dispatch1D(s, kReluBwd, n, shaders.ElemPerLane, reluBwdPC{DX: dx, DY: dy, Y: y, N: u32(n)})
+	k := kReluBwd
+	if gpu.Aligned(dx, 16) && gpu.Aligned(dy, 16) && gpu.Aligned(y, 16) {
+		k = kReluBwdVec4
+	}
+	l.dispatch1D(s, k, n, shaders.ElemPerLane, reluBwdPC{DX: dx, DY: dy, Y: y, N: u32(n)})
 }

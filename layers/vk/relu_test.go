@@ -52,3 +52,24 @@ func TestReLU(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { verifyReLU(t, d, l, c.n) })
 	}
 }
+
+// Arguments that are not 16-byte aligned (Refs one float into their buffers) take relu_fwd and
+// relu_bwd instead of their vec4 forms; only the range may change.
+func TestReLUUnaligned(t *testing.T) {
+	d, l := setup(t)
+	const n = 2049 + 64
+	x, dy := reluInput(n+1, 4), layerstest.Rand(n+1, 5)
+	y, dx := append([]float32(nil), x...), append([]float32(nil), dy...)
+	layers.ReLUForward(y[1:], x[1:])
+	layers.ReLUBackward(dx[1:], dy[1:], y[1:])
+	tx, ty, tdy, tyIn, tdx := in(t, d, x), in(t, d, x), in(t, d, dy), in(t, d, y), in(t, d, dy)
+	at := func(x *tensor) gpu.Arg { return x.b.At((guard + 1) * 4) }
+	record(t, d, func(s *gpu.Seq) {
+		l.ReLUForward(s, at(ty), at(tx), n)
+		l.ReLUBackward(s, at(tdx), at(tdy), at(tyIn), n)
+	})
+	compare(t, "y", ty.floats(), y, 0, 0, nil)
+	compare(t, "dx", tdx.floats(), dx, 0, 0, nil)
+	tx.unchanged("x")
+	tdy.unchanged("dy")
+}
