@@ -30,7 +30,7 @@ func (o *Options) RegisterFlags(fs *pflag.FlagSet) {
 	if o.ConvAlgo == "" {
 		o.ConvAlgo = "auto"
 	}
-	fs.Var((*convAlgo)(&o.ConvAlgo), "conv-algo", "conv2d algorithm of the layers with a Winograd form (3×3 or 5×5 filters at stride 1: conv2–conv5 of AlexNet): auto (time direct and Winograd F(2×2,3×3) or F(2×2,5×5) per layer and pass at start-up, keep the faster; a resumed run reuses its checkpoint's choice), direct, winograd (Winograd F(2×2,3×3) or F(2×2,5×5) wherever a form exists) or winograd4 (as winograd, with F(4×4,3×3) for the 3×3 layers: faster on lavapipe, not yet timed by auto); other layers are always direct ($ALEXNET_CONV_ALGO sets the default)")
+	fs.Var((*convAlgo)(&o.ConvAlgo), "conv-algo", "conv2d algorithm of the layers with a Winograd form (3×3 or 5×5 filters at stride 1: conv2–conv5 of AlexNet): auto (time direct and each Winograd form, F(2×2,3×3) and F(4×4,3×3) or F(2×2,5×5), per layer and pass at start-up, keep the fastest; a resumed run reuses its checkpoint's choice), direct, winograd (Winograd F(2×2,3×3) or F(2×2,5×5) wherever a form exists) or winograd4 (as winograd, with F(4×4,3×3) for the 3×3 layers); other layers are always direct ($ALEXNET_CONV_ALGO sets the default)")
 	fs.Var((*vectorWidth)(&o.VectorWidth), "vector-width", "lavapipe's SIMD width (LP_NATIVE_VECTOR_WIDTH): auto (512 on AVX-512 CPUs unless the variable is set), 256, 512, or native (lavapipe's default)")
 }
 

@@ -50,6 +50,9 @@ type Config struct {
 	Workers         int
 	MemoryLimit     int64
 	Quiet           bool // no progress bar
+	// EvalOnly says the trainer only evaluates (cmd/evaluate): --conv-algo auto times the forward
+	// pass alone (NetConfig.ForwardOnly); training it stays correct, by direct backward passes.
+	EvalOnly bool
 
 	// Given names the flags set explicitly (RegisterFlags and Override fill it). With Resume, the
 	// configuration recorded in the checkpoint replaces every recorded field not named here.

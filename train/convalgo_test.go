@@ -1,13 +1,14 @@
 package train
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/alexnet-vk/alexnet/layers/vk"
 )
 
-// --conv-algo auto times direct and F(2×2,3×3) (not F(4×4,3×3): autoTiles) for each pass of every
-// 3×3 stride-1 layer and runs the fastest; a recorded choice is used as it is, untimed; direct, winograd and
+// --conv-algo auto times direct, F(2×2,3×3) and F(4×4,3×3) for each pass of every 3×3 stride-1
+// layer and runs the fastest (a forward-only net times the forward alone); a recorded choice is used as it is, untimed; direct, winograd and
 // winograd4 are forced (winograd4 runs F(2×2,5×5) on a 5×5 layer).
 func TestConvAlgoChoice(t *testing.T) {
 	d, l := setup(t)
@@ -20,13 +21,34 @@ func TestConvAlgoChoice(t *testing.T) {
 	n.Free()
 	for _, name := range []string{"conv1", "conv2"} {
 		tm, ok := times[name]
-		if !ok || tm.Fwd[0] <= 0 || tm.Fwd[1] <= 0 || tm.Data[1] <= 0 || tm.Filter[1] <= 0 ||
-			tm.Fwd[2] != 0 || tm.Data[2] != 0 || tm.Filter[2] != 0 {
-			t.Fatalf("%s: timings %+v", name, tm)
+		for _, s := range [][3]float64{tm.Fwd, tm.Data, tm.Filter} {
+			if !ok || s[0] <= 0 || s[1] <= 0 || s[2] <= 0 {
+				t.Fatalf("%s: timings %+v", name, tm)
+			}
 		}
 		if algos[name] != tm.Faster() {
 			t.Errorf("%s runs %v, the timings say %v", name, algos[name], tm.Faster())
 		}
+	}
+	// Forward-only (classify): the backward passes are neither timed nor anything but direct.
+	n, err = NewNet(d, l, a, NetConfig{Batch: 4, Seed: 3, Dropout: -1, ConvAlgo: "auto", ForwardOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	times, algos = n.ConvTimes(), n.ConvAlgos()
+	report := n.ConvAlgoReport()
+	n.Free()
+	for _, name := range []string{"conv1", "conv2"} {
+		tm := times[name]
+		if tm.Fwd[0] <= 0 || tm.Fwd[1] <= 0 || tm.Fwd[2] <= 0 || tm.Data != [3]float64{} || tm.Filter != [3]float64{} {
+			t.Fatalf("forward-only %s: timings %+v", name, tm)
+		}
+		if a := algos[name]; a.Fwd != tm.Faster().Fwd || a.Data != vk.AlgoDirect || a.Filter != vk.AlgoDirect {
+			t.Errorf("forward-only %s runs %v, the timings %+v", name, a, tm)
+		}
+	}
+	if len(report) != 2 || !strings.Contains(report[0], "data -/-/-") {
+		t.Errorf("forward-only start-up report %q: want each layer's untimed passes as -", report)
 	}
 	mixed := vk.ConvAlgos{Fwd: vk.AlgoWinograd4, Data: vk.AlgoDirect, Filter: vk.AlgoWinograd}
 	n, err = NewNet(d, l, a, NetConfig{Batch: 4, Seed: 3, Dropout: -1, ConvAlgo: "auto", ConvAlgos: map[string]vk.ConvAlgos{"conv1": mixed}})

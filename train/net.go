@@ -36,6 +36,9 @@ type NetConfig struct {
 	// ConvAlgos, by layer name, are algorithms decided before (a resumed checkpoint's, the first
 	// replica's, rank 0's): used instead of timing when ConvAlgo is auto.
 	ConvAlgos map[string]vk.ConvAlgos
+	// ForwardOnly says the net only infers (classify): auto times the forward pass alone and leaves
+	// the backward passes, which never run, direct.
+	ForwardOnly bool
 
 	mode       netMode // how the training step is recorded (replicas.go, segment.go)
 	firstLayer int     // index of Arch.Layers[0] in the whole network (a split tower's stage)

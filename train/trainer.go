@@ -126,7 +126,7 @@ func NewTrainerOn(p Placement, c Config) (*Trainer, error) {
 		}
 	}
 	nc := NetConfig{Batch: c.Batch, MicroBatch: c.MicroBatch, MemoryLimit: c.MemoryLimit,
-		Seed: c.Seed, Dropout: c.Dropout, DecayBiases: c.DecayBiases}
+		Seed: c.Seed, Dropout: c.Dropout, DecayBiases: c.DecayBiases, ForwardOnly: c.EvalOnly}
 	if resume != nil && resume.State != nil { // the recorded conv algorithms, not timed again
 		nc.ConvAlgos = resume.State.ConvAlgos
 	}

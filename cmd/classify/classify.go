@@ -118,7 +118,7 @@ func decodeChunks(files []string, batch int, p *prep, stop <-chan struct{}) <-ch
 // of every readable image. It returns the exit status: 1 if anything was skipped or failed.
 func classify(d *gpu.Device, lib *vk.Lib, o options, m *model, stdout, stderr io.Writer) int {
 	files, bad := expand(o.inputs, stderr)
-	net, err := train.NewNet(d, lib, m.arch, train.NetConfig{Batch: o.batch, Seed: 1, Dropout: 0})
+	net, err := train.NewNet(d, lib, m.arch, train.NetConfig{Batch: o.batch, Seed: 1, Dropout: 0, ForwardOnly: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "classify:", err)
 		return 1

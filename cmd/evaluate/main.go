@@ -138,6 +138,7 @@ func prepare(o *options) (train.Config, error) {
 		o.out = defaultOut(ck)
 	}
 	c.Out = o.out
+	c.EvalOnly = true
 	// With Resume, the checkpoint's recorded configuration fills every field not named here.
 	c.Override("out", "batch")
 	for name, given := range map[string]bool{"data": o.data != "", "format": o.format != "", "resize": o.resize != 0, "arch": o.arch != ""} {

@@ -40,7 +40,7 @@ func winoAlgo(m int) ConvAlgo {
 }
 
 // ConvAlgoModes are the values --conv-algo (and $ALEXNET_CONV_ALGO) takes: auto times direct and
-// Winograd (the forms train's autoTiles names) per layer and pass on the device and keeps the
+// every Winograd form of the layer (WinogradTiles) per layer and pass on the device and keeps the
 // fastest; the others force one
 // where the layer has a Winograd form, direct elsewhere: direct; winograd (F(2×2,3×3) or F(2×2,5×5));
 // winograd4 (F(4×4,3×3) on 3×3 layers, F(2×2,5×5) on 5×5 ones).
@@ -123,12 +123,13 @@ func (t ConvTimes) Faster() ConvAlgos {
 	return ConvAlgos{Fwd: pick(t.Fwd), Data: pick(t.Data), Filter: pick(t.Filter)}
 }
 
-// TimeConv runs each pass of p (forward with bias and ReLU, backward-data, backward-filter) by
-// the direct algorithm and the Winograd forms F(m×m,R×R) of tiles (each m one of
-// WinogradTiles(p)) reps times after one warm-up run (JIT, caches) on buffers of its own, through a
-// scratch of scratchFloats floats (the one the caller will record with), and returns the fastest
-// run of each. p must pass WinogradOK.
-func (l *Lib) TimeConv(p layers.Conv2D, tiles []int, scratchFloats, reps int) (ConvTimes, error) {
+// TimeConv runs each pass of p (forward with bias and ReLU, backward-data, backward-filter; the
+// forward alone when forwardOnly, for a net that never trains) by the direct algorithm and the
+// Winograd forms F(m×m,R×R) of tiles (each m one of WinogradTiles(p)) reps times after one warm-up
+// run (JIT, caches) on buffers of its own, through a scratch of scratchFloats floats (the one the
+// caller will record with), and returns the fastest run of each (0 for a pass not timed). p must
+// pass WinogradOK.
+func (l *Lib) TimeConv(p layers.Conv2D, tiles []int, scratchFloats, reps int, forwardOnly bool) (ConvTimes, error) {
 	var t ConvTimes
 	for _, m := range tiles {
 		mustWinograd(p, m)
@@ -180,6 +181,9 @@ func (l *Lib) TimeConv(p layers.Conv2D, tiles []int, scratchFloats, reps int) (C
 			pass{&t.Filter, i, func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, m, sc) }})
 	}
 	for _, ps := range passes {
+		if forwardOnly && ps.out != &t.Fwd {
+			continue
+		}
 		sec, err := l.timeSeq(ps.rec, reps)
 		if err != nil {
 			return t, fmt.Errorf("vk: timing conv2d %+v: %w", p, err)
