@@ -135,16 +135,10 @@ func (l *Lib) Gemm(s *gpu.Seq, c, a, b, bias gpu.Arg, g Gemm) {
 		bias = a // never read; the kernel still needs a valid address
 	}
 	v := l.Choice.Of(ProductGemm)
-	name, cols := v.Kernels[ProductGemm][0], v.Cols
-	if g.N <= v.NarrowCols {
-		name, cols = v.Kernels[ProductGemm][1], v.NarrowCols
+	if g.mid && v.Mid == "" {
+		panic(fmt.Sprintf("vk: gemm on the mid kernel, which variant %s lacks", v.Name))
 	}
-	if g.mid {
-		if v.Mid == "" {
-			panic(fmt.Sprintf("vk: gemm on the mid kernel, which variant %s lacks", v.Name))
-		}
-		name, cols = v.Mid, v.MidCols
-	}
+	name, cols := gemmKernel(v, g)
 	if g.Splits == 0 && v.AutoSplit {
 		g = g.autoSplit(v, cols)
 	}
@@ -217,15 +211,47 @@ func (g Gemm) k1Block(cols, panel int) int {
 	return gpu.DivUp(g.K1, min(n, g.K1)) // n even blocks
 }
 
+// gemmKernel returns the kernel of variant v that runs g and its columns per workgroup: the mid
+// kernel where g asks for it; else the narrow one for at most NarrowCols columns; else, on a
+// LaneColumns variant with a mid kernel, whichever of the three costs least by
+// ⌈N / columns⌉ · (columns per lane + 1), a workgroup's work per k step (each lane's columns of
+// B, plus about one column's worth for the rows of A it loads and shares): the wide kernel's 512
+// columns leave most lanes idle at the 192, 256 or 384 columns of the conv backward-filter
+// products (Winograd's α² products over ci or co). Measured on lavapipe (2 cores, AVX-512,
+// M 256, K 2048, Z 8; GFLOP/s wide/mid/narrow): N 128: 15/29/18, 192: 21/24/15, 256: 18/21/15,
+// 384: 24/22/15, 512: 28/20/13, 100: 8/18/12; the model picks the fastest in each. Otherwise
+// the wide kernel (and the narrow one at most NarrowCols columns).
+func gemmKernel(v *Variant, g Gemm) (name string, cols int) {
+	if g.mid {
+		return v.Mid, v.MidCols
+	}
+	wide, narrow := v.Kernels[ProductGemm][0], v.Kernels[ProductGemm][1]
+	if g.N <= v.NarrowCols {
+		return narrow, v.NarrowCols
+	}
+	if !v.LaneColumns || v.Mid == "" {
+		return wide, v.Cols
+	}
+	lanes := v.NarrowCols // the narrow kernel has one column per lane
+	cost := func(cols int) int { return gpu.DivUp(g.N, cols) * (cols/lanes + 1) }
+	name, cols = wide, v.Cols
+	for _, k := range []struct {
+		name string
+		cols int
+	}{{v.Mid, v.MidCols}, {narrow, v.NarrowCols}} {
+		if cost(k.cols) < cost(cols) {
+			name, cols = k.name, k.cols
+		}
+	}
+	return name, cols
+}
+
 // splitsFor returns a split-K factor that gives a product at least about the chosen gemm variant's
 // Workgroups (a CPU's cores, or a GPU's many compute units, kept busy), bounded by the k1 range
 // and by maxPartials floats of partial products.
 func (l *Lib) splitsFor(g Gemm) int {
 	v := l.Choice.Of(ProductGemm)
-	cols := v.Cols
-	if g.N <= v.NarrowCols {
-		cols = v.NarrowCols
-	}
+	_, cols := gemmKernel(v, g)
 	groups := gpu.DivUp(g.N, cols) * gpu.DivUp(g.M, v.Rows) * g.Z
 	_, _, outs, _ := g.span()
 	return max(1, min(g.K1, v.Workgroups/max(groups, 1), maxPartials/outs))

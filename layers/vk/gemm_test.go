@@ -176,3 +176,34 @@ func checkGemm(t *testing.T, d *gpu.Device, l *Lib, g Gemm, a, b, bias, c0 []flo
 	ta.unchanged("A")
 	tb.unchanged("B")
 }
+
+// gemmKernel picks the column kernel by ⌈N / columns⌉ · (columns per lane + 1) on the register
+// tile variants, and the wide or narrow one by N alone on the others.
+func TestGemmKernelChoice(t *testing.T) {
+	byName := map[string]*Variant{}
+	for _, v := range variants {
+		byName[v.Name] = v
+	}
+	for _, name := range []string{"tile", "portable"} {
+		v := byName[name]
+		wide, narrow := v.Kernels[ProductGemm][0], v.Kernels[ProductGemm][1]
+		for _, c := range []struct {
+			n    int
+			want string
+		}{{1, narrow}, {64, narrow}, {65, v.Mid}, {128, v.Mid}, {192, v.Mid}, {256, v.Mid}, {300, wide},
+			{384, wide}, {512, wide}, {600, v.Mid}, {2048, wide}} {
+			if got, cols := gemmKernel(v, plainGemm(16, c.n, 8, 1)); got != c.want || cols <= 0 {
+				t.Errorf("%s, N %d: %s (%d columns), want %s", name, c.n, got, cols, c.want)
+			}
+		}
+		g := plainGemm(16, 4096, 8, 1)
+		g.mid = true
+		if got, cols := gemmKernel(v, g); got != v.Mid || cols != v.MidCols {
+			t.Errorf("%s: an explicit mid product runs %s", name, got)
+		}
+	}
+	v := byName["gpu"]
+	if got, _ := gemmKernel(v, plainGemm(16, 192, 8, 1)); got != v.Kernels[ProductGemm][0] {
+		t.Errorf("gpu, N 192: %s, want the wide kernel", got)
+	}
+}
