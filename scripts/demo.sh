@@ -3,7 +3,7 @@
 # dataset-fashion-mnist) on whatever Vulkan device exists, evaluates on the 10,000 test images,
 # writes the checkpoint, metrics, pictures and report.html into runs/demo, then exports a few
 # held-out test images as PNGs and classifies them with the trained checkpoint.
-# The recipe is tuned for a 10-minute budget on a 2-core lavapipe machine (about 370 img/s at 512-bit
+# The recipe was tuned for a 10-minute budget on a 2-core lavapipe machine (then about 370 img/s at 512-bit
 # vectors): three epochs at batch 32, lr 0.015 falling linearly to 0, no dropout and no augmentation
 # (the paper's regularisers, defaults in plain `bin/train`, cost accuracy in so short a run).
 # Measured alternatives, test top-1 after 3 epochs: lr 0.02 90.30%, 0.03 90.05%, 0.05 (dropout 0.1)
