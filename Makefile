@@ -1,6 +1,6 @@
 # AlexNet on Vulkan compute, in Go. `make demo` trains on the default dataset; `make test` runs every
 # test, with the GPU suites on three software drivers (lavapipe 512- and 256-bit, SwiftShader) and
-# validation on. Both install what they need first (`make setup`).
+# validation on. Both install what they need first (`make setup-run` for the demo, `make setup` for the tests).
 SHELL := /bin/bash
 GO ?= go
 GLSLC_FLAGS := --target-env=vulkan1.2 -O
@@ -8,13 +8,18 @@ SHADERS := $(wildcard shaders/*.comp)
 SPIRV := $(SHADERS:.comp=.spv)
 export CGO_ENABLED := 1
 
-.PHONY: all setup shaders build test vet demo bench gpucheck clean
+.PHONY: all setup setup-run shaders build test vet demo bench gpucheck clean
 
 all: build
 
-## setup: install the system packages (idempotent; Mesa lavapipe from bookworm-backports)
+## setup: install the system packages of everything, the test matrix included (idempotent; Mesa
+## lavapipe from bookworm-backports)
 setup:
-	@bash scripts/setup.sh
+	@bash scripts/setup.sh all
+
+## setup-run: install only what building and running the commands needs (the demo's packages)
+setup-run:
+	@bash scripts/setup.sh run
 
 ## shaders: recompile the GLSL kernels to the committed SPIR-V (needs glslc)
 shaders: $(SPIRV)
@@ -27,7 +32,7 @@ shaders/contract.glsl: shaders/contract.go
 	cd shaders && $(GO) test -run TestContractHeader -update .
 
 ## build: compile every command into bin/
-build: setup
+build: setup-run
 	$(GO) build -o bin/ ./cmd/...
 
 vet: setup
@@ -40,7 +45,7 @@ test: setup vet
 	@bash scripts/test.sh
 
 ## demo: train alexnet-small on Fashion-MNIST and show the results
-demo: setup build
+demo: setup-run build
 	@bash scripts/demo.sh
 
 ## bench: kernel benchmarks on the current device

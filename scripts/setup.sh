@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
 # setup.sh installs the system packages this project needs, idempotently.
-# chromium-common ships SwiftShader, the second software Vulkan driver of the test matrix
-# (scripts/test.sh); chromium is the headless browser of the report page's test; openmpi-bin and
-# libopenmpi-dev serve multi-process training.
+#   setup.sh run   what building the commands and running them on lavapipe needs (`make build`,
+#                  `make demo`): Mesa's lavapipe, the Vulkan loader, the C headers of cgo's GLFW/X11,
+#                  and Fashion-MNIST, the default dataset.
+#   setup.sh all   (the default) that, and what the test matrix needs (`make test`): chromium-common
+#                  ships SwiftShader, the second software Vulkan driver (scripts/test.sh); chromium is
+#                  the headless browser of the report page's test; glslc and spirv-tools recompile
+#                  and check the shaders; the validation layers, vulkan-tools and Xvfb; openmpi-bin
+#                  and libopenmpi-dev serve multi-process training (the binaries load Open MPI only
+#                  when mpirun starts them, so `run` needs neither).
 # Debian 12's own Mesa (22.3) lavapipe lacks descriptor indexing, which vgpu requests, so Mesa comes
 # from bookworm-backports (added from the mirror apt already uses; no address is written here).
 set -euo pipefail
 
-pkgs=(libvulkan-dev vulkan-tools glslc spirv-tools vulkan-validationlayers libglfw3-dev
-      libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libgl-dev
-      xvfb xauth dataset-fashion-mnist gcc pkg-config
-      chromium-common chromium openmpi-bin libopenmpi-dev)
+profile=${1:-all}
+pkgs=(libvulkan-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+      libgl-dev dataset-fashion-mnist gcc pkg-config)
+case "$profile" in
+  run) ;;
+  all) pkgs+=(vulkan-tools glslc spirv-tools vulkan-validationlayers libglfw3-dev xvfb xauth
+              chromium-common chromium openmpi-bin libopenmpi-dev) ;;
+  *) echo "setup: unknown profile '$profile' (expected run or all)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -30,7 +41,7 @@ if [ "$(id -u)" != 0 ]; then
     SUDO="sudo"
   else
     echo "setup: missing packages: ${missing[*]} $([ $mesa_ok = 1 ] || echo 'mesa-vulkan-drivers(>=23, bookworm-backports)')" >&2
-    echo "setup: run as root:  sudo bash scripts/setup.sh" >&2
+    echo "setup: run as root:  sudo bash scripts/setup.sh $profile" >&2
     exit 1
   fi
 fi
