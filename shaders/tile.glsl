@@ -1,5 +1,5 @@
 // tile.glsl: the subgroup register tile of the "tile" product kernels (gemm.glsl, conv2d_fwd.glsl).
-// A lane accumulates TILE_ROWS = 16 rows × TN columns in acc; each k step, lanes 0..7 of a
+// A lane accumulates TILE_ROWS = 16 rows × TN columns in acc (8 with TILE_HALF, below); each k step, lanes 0..7 of a
 // subgroup (TILE_SHARE_LANES) hold rows (x0: rows 0..7, x1: rows 8..15) that subgroupBroadcast
 // shares, and bv the lane's TN B values. Broadcasting from lane i needs subgroups of at least 8
 // lanes, all active: layers/vk declares both, and the pipeline requires full subgroups.
@@ -9,15 +9,29 @@
 #extension GL_EXT_control_flow_attributes : require
 #include "contract.glsl"
 layout(local_size_x = TILE_LANES) in;
+// TILE_HALF (conv2d_fwd_half): only rows 0..7 (x0); acc has TILE_ACC_ROWS = TILE_SHARE_LANES rows,
+// for products of at most 8 rows, where the full tile would spend half its multiply-adds on rows
+// that are not stored.
+#ifdef TILE_HALF
+#define TILE_ACC_ROWS TILE_SHARE_LANES
+#else
+#define TILE_ACC_ROWS TILE_ROWS
+#endif
 #define TILE_ZERO(acc) \
-	[[unroll]] for (uint i_ = 0; i_ < TILE_ROWS; i_++) \
+	[[unroll]] for (uint i_ = 0; i_ < TILE_ACC_ROWS; i_++) \
 		[[unroll]] for (uint t_ = 0; t_ < TN; t_++) acc[i_][t_] = 0.0;
-#define TILE_MAC(acc, x0, x1, bv) \
+#define TILE_MAC_LO(acc, x0, bv) \
 	[[unroll]] for (uint i_ = 0; i_ < TILE_SHARE_LANES; i_++) { \
 		float av_ = subgroupBroadcast(x0, i_); \
 		[[unroll]] for (uint t_ = 0; t_ < TN; t_++) acc[i_][t_] += av_ * bv[t_]; \
-	} \
+	}
+#ifdef TILE_HALF
+#define TILE_MAC(acc, x0, x1, bv) TILE_MAC_LO(acc, x0, bv)
+#else
+#define TILE_MAC(acc, x0, x1, bv) \
+	TILE_MAC_LO(acc, x0, bv) \
 	[[unroll]] for (uint i_ = 0; i_ < TILE_SHARE_LANES; i_++) { \
 		float av_ = subgroupBroadcast(x1, i_); \
 		[[unroll]] for (uint t_ = 0; t_ < TN; t_++) acc[TILE_SHARE_LANES + i_][t_] += av_ * bv[t_]; \
 	}
+#endif

@@ -169,15 +169,26 @@ func (l *Lib) convImplicit(s *gpu.Seq, y, w, xp, b gpu.Arg, c implicitConv) {
 	ohw := c.oh * c.ow
 	cols := c.n * ohw
 	v := l.Choice.Of(ProductConv)
-	name, tile := v.Kernels[ProductConv][0], v.Cols
-	if cols <= v.NarrowCols {
-		name, tile = v.Kernels[ProductConv][1], v.NarrowCols
-	}
-	grid := gpu.Grid{X: gpu.DivUp(c.kg, v.Rows), Y: gpu.DivUp(cols, tile), Z: c.g}
+	name, rows, tile := convKernel(v, c.kg, cols)
+	grid := gpu.Grid{X: gpu.DivUp(c.kg, rows), Y: gpu.DivUp(cols, tile), Z: c.g}
 	s.Dispatch(l.kernel(name), grid, convPC{Y: y, W: w, XP: xp, Bias: b,
 		KG: u32(c.kg), NCol: u32(cols), OHW: u32(ohw), OW: u32(c.ow), CG: u32(c.cg), R: u32(c.r), S: u32(c.s),
 		Wp: u32(c.wp), HWp: u32(c.hwp), Stride: u32(c.stride),
 		SXn: u32(c.g * c.cg * c.hwp), SXz: u32(c.cg * c.hwp), SYn: u32(c.g * c.kg * ohw), SYz: u32(c.kg * ohw), Flags: c.flags})
+}
+
+// convKernel returns variant v's conv2d_fwd kernel for kg output channels per group and cols
+// output positions, with its rows and columns per workgroup: the narrow kernel for at most
+// NarrowCols positions; else the half kernel (ConvHalf) for at most Rows/2 channels, as the
+// backward-data pass of alexnet-small's conv2 (8 channels per group); else the wide one.
+func convKernel(v *Variant, kg, cols int) (name string, rows, tile int) {
+	switch {
+	case cols <= v.NarrowCols:
+		return v.Kernels[ProductConv][1], v.Rows, v.NarrowCols
+	case v.ConvHalf != "" && kg <= v.Rows/2:
+		return v.ConvHalf, v.Rows / 2, v.Cols
+	}
+	return v.Kernels[ProductConv][0], v.Rows, v.Cols
 }
 
 // Conv2DForwardCols is Conv2DForward as im2col + gemm through scratch, which is left holding the

@@ -49,12 +49,12 @@ func newBuf(b *testing.B, d *gpu.Device, floats int) *gpu.Buffer {
 }
 
 // BenchmarkConv2D times forward (implicit gemm; fwd-cols: im2col + gemm), backward-data and
-// backward-filter of both variants' conv layers at batch 32 and 128, and the Winograd passes
-// (wino-*, and wino4-* for F(4×4,3×3)) of the 3×3 and 5×5 stride-1 layers.
+// backward-filter of the conv layers of AlexNet, alexnet-tv and alexnet-small at batch 32 and 128,
+// and the Winograd passes (wino-*, and wino4-* for F(4×4,3×3)) of the 3×3 and 5×5 stride-1 layers.
 func BenchmarkConv2D(b *testing.B) {
 	d, l := setup(b)
 	for _, batch := range []int{32, 128} {
-		for _, tc := range convShapes[:10] {
+		for _, tc := range convShapes[:15] {
 			p := tc.p
 			p.N = batch
 			ny := p.N * p.K * p.OutH() * p.OutW()

@@ -51,10 +51,7 @@ func (l *Lib) implicitBwdFilter(s *gpu.Seq, dw, dy, x gpu.Arg, p layers.Conv2D, 
 			return false
 		}
 	}
-	name, cols := v.BwdFilter[0], v.Cols
-	if qg <= v.NarrowCols {
-		name, cols = v.BwdFilter[1], v.NarrowCols
-	}
+	name, cols := bwdFilterKernel(v, qg)
 	outs := p.K * qg
 	groups := gpu.DivUp(kg, v.Rows) * gpu.DivUp(qg, cols) * g
 	for n0 := 0; n0 < p.N; n0 += nc {
@@ -88,4 +85,12 @@ func (l *Lib) implicitBwdFilter(s *gpu.Seq, dw, dy, x gpu.Arg, p layers.Conv2D, 
 		}
 	}
 	return true
+}
+
+// bwdFilterKernel returns variant v's implicit backward-filter kernel for filters of qg taps per
+// group (the product's columns) and its columns per workgroup, by gemmKernel's rule: the mid
+// kernel takes alexnet-small's conv2 (200 taps: 256 columns where the wide kernel spans 512),
+// the wide one every conv of AlexNet and alexnet-tv.
+func bwdFilterKernel(v *Variant, qg int) (name string, cols int) {
+	return v.columnKernel(qg, v.BwdFilter[0], v.BwdFilter[1], v.BwdFilter[2])
 }

@@ -27,6 +27,13 @@ var convShapes = []struct {
 	{"alexnet-tv/conv3", layers.Conv2D{N: 2, C: 192, H: 13, W: 13, K: 384, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
 	{"alexnet-tv/conv4", layers.Conv2D{N: 2, C: 384, H: 13, W: 13, K: 256, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
 	{"alexnet-tv/conv5", layers.Conv2D{N: 2, C: 256, H: 13, W: 13, K: 256, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
+	// alexnet-small (make demo's net) at 28 px: conv2's backward-filter (8·5·5 = 200 taps per group)
+	// runs the mid kernel.
+	{"alexnet-small/conv1", layers.Conv2D{N: 2, C: 1, H: 28, W: 28, K: 16, R: 5, S: 5, Stride: 1, Pad: 2, Groups: 1}, 2},
+	{"alexnet-small/conv2", layers.Conv2D{N: 2, C: 16, H: 13, W: 13, K: 48, R: 5, S: 5, Stride: 1, Pad: 2, Groups: 2}, 2},
+	{"alexnet-small/conv3", layers.Conv2D{N: 2, C: 48, H: 6, W: 6, K: 64, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
+	{"alexnet-small/conv4", layers.Conv2D{N: 2, C: 64, H: 6, W: 6, K: 64, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 2}, 2},
+	{"alexnet-small/conv5", layers.Conv2D{N: 2, C: 64, H: 6, W: 6, K: 48, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 2}, 2},
 	{"small-k8", layers.Conv2D{N: 2, C: 3, H: 13, W: 13, K: 8, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
 	{"1x1map", layers.Conv2D{N: 2, C: 5, H: 1, W: 1, K: 17, R: 1, S: 1, Stride: 1, Groups: 1}, 2},
 	{"7x7-pad2-k3", layers.Conv2D{N: 3, C: 6, H: 7, W: 7, K: 9, R: 3, S: 3, Stride: 1, Pad: 2, Groups: 3}, 2},

@@ -225,20 +225,27 @@ func gemmKernel(v *Variant, g Gemm) (name string, cols int) {
 	if g.mid {
 		return v.Mid, v.MidCols
 	}
-	wide, narrow := v.Kernels[ProductGemm][0], v.Kernels[ProductGemm][1]
-	if g.N <= v.NarrowCols {
+	return v.columnKernel(g.N, v.Kernels[ProductGemm][0], v.Kernels[ProductGemm][1], v.Mid)
+}
+
+// columnKernel picks among a product's wide, narrow and mid kernels (mid may be "") for n columns
+// of output, by gemmKernel's rule: narrow for at most NarrowCols columns; else, on a LaneColumns
+// variant with a mid kernel, whichever costs least by ⌈n / columns⌉ · (columns per lane + 1);
+// else wide.
+func (v *Variant) columnKernel(n int, wide, narrow, mid string) (name string, cols int) {
+	if n <= v.NarrowCols {
 		return narrow, v.NarrowCols
 	}
-	if !v.LaneColumns || v.Mid == "" {
+	if !v.LaneColumns || mid == "" {
 		return wide, v.Cols
 	}
 	lanes := v.NarrowCols // the narrow kernel has one column per lane
-	cost := func(cols int) int { return gpu.DivUp(g.N, cols) * (cols/lanes + 1) }
+	cost := func(cols int) int { return gpu.DivUp(n, cols) * (cols/lanes + 1) }
 	name, cols = wide, v.Cols
 	for _, k := range []struct {
 		name string
 		cols int
-	}{{v.Mid, v.MidCols}, {narrow, v.NarrowCols}} {
+	}{{mid, v.MidCols}, {narrow, v.NarrowCols}} {
 		if cost(k.cols) < cost(cols) {
 			name, cols = k.name, k.cols
 		}

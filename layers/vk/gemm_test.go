@@ -207,3 +207,59 @@ func TestGemmKernelChoice(t *testing.T) {
 		t.Errorf("gpu, N 192: %s, want the wide kernel", got)
 	}
 }
+
+// The implicit backward-filter kernel by taps per group (its columns), by gemmKernel's rule: the
+// narrow one for conv1's few taps, the mid one for alexnet-small's conv2 (8·5·5 = 200), the wide
+// one for every conv of AlexNet and alexnet-tv (1200 to 3456 taps) and at ties (288: alexnet-small's
+// conv4 and conv5).
+func TestBwdFilterKernelChoice(t *testing.T) {
+	var v *Variant
+	for _, w := range variants {
+		if w.Name == "tile" {
+			v = w
+		}
+	}
+	wide, narrow, mid := v.BwdFilter[0], v.BwdFilter[1], v.BwdFilter[2]
+	if wide == "" || narrow == "" || mid == "" {
+		t.Fatalf("tile variant's backward-filter kernels: %q", v.BwdFilter)
+	}
+	for _, c := range []struct {
+		qg   int
+		want string
+	}{{1, narrow}, {25, narrow}, {64, narrow}, {65, mid}, {200, mid}, {256, mid}, {288, wide}, {432, wide},
+		{1200, wide}, {1600, wide}, {1728, wide}, {2304, wide}, {3456, wide}} {
+		got, cols := bwdFilterKernel(v, c.qg)
+		if got != c.want || cols <= 0 {
+			t.Errorf("%d taps: %s (%d columns), want %s", c.qg, got, cols, c.want)
+		}
+	}
+}
+
+// The conv2d_fwd kernel by output channels per group and positions: the half kernel for at most 8
+// channels (alexnet-small's conv2 backward-data, the small-k8 shape), the narrow one for at most 64
+// positions whatever the channels, the wide one otherwise; variants without a half kernel never
+// pick one.
+func TestConvKernelChoice(t *testing.T) {
+	for _, v := range variants {
+		wide, narrow := v.Kernels[ProductConv][0], v.Kernels[ProductConv][1]
+		for _, c := range []struct {
+			kg, cols int
+			want     string
+			rows     int
+		}{{8, 5408, v.ConvHalf, v.Rows / 2}, {1, 65, v.ConvHalf, v.Rows / 2}, {v.Rows/2 + 1, 5408, wide, v.Rows},
+			{96, 5408, wide, v.Rows}, {8, v.NarrowCols, narrow, v.Rows}, {96, 1, narrow, v.Rows}} {
+			if v.ConvHalf == "" && c.want == "" {
+				c.want, c.rows = wide, v.Rows
+			}
+			name, rows, cols := convKernel(v, c.kg, c.cols)
+			if name != c.want || rows != c.rows || cols <= 0 {
+				t.Errorf("%s, %d channels × %d positions: %s (%d rows, %d columns), want %s (%d rows)", v.Name, c.kg, c.cols, name, rows, cols, c.want, c.rows)
+			}
+		}
+	}
+	for _, v := range variants {
+		if v.Name == "tile" && v.ConvHalf == "" {
+			t.Error("the tile variant has no half conv kernel")
+		}
+	}
+}

@@ -42,10 +42,11 @@ type Variant struct {
 	Doc  string // what it is and where it fits, one line
 	// Kernels holds the wide and the narrow kernel of each product.
 	Kernels map[Product][2]string
-	// BwdFilter, where set, is the variant's wide and narrow implicit conv backward-filter kernel
-	// (conv2d_bwd_filter: the tile reading the padded input, no column matrix); it counts among the
-	// gemm product's kernels. Variants without one run backward-filter as im2col + gemm.
-	BwdFilter              [2]string
+	// BwdFilter, where set, is the variant's wide, narrow and mid (MidCols columns) implicit conv
+	// backward-filter kernel (conv2d_bwd_filter: the tile reading the padded input, no column
+	// matrix), picked by columns as gemmKernel picks; they count among the gemm product's kernels.
+	// Variants without one run backward-filter as im2col + gemm.
+	BwdFilter              [3]string
 	Rows, Cols, NarrowCols int
 	// Workgroups is how many workgroups split-K (splitsFor) aims to give a product with few
 	// outputs and a long k: enough to keep the device's cores or compute units busy.
@@ -65,6 +66,10 @@ type Variant struct {
 	// LaneColumns is set.
 	Mid     string
 	MidCols int
+	// ConvHalf, where set, is a conv2d_fwd kernel of Rows/2 rows per workgroup (and the wide
+	// kernel's columns) that convImplicit runs for at most Rows/2 output channels per group, where
+	// the wide kernel would spend half its work on rows it does not store.
+	ConvHalf string
 	// Prefer, when set, can turn the automatic choice away from a variant the device runs (say,
 	// a GPU-shaped tile on a CPU device), by device properties only: it returns why, or "".
 	Prefer func(gpu.Info) string
@@ -78,6 +83,9 @@ func (v *Variant) kernelsOf(p Product) []string {
 	}
 	if p == ProductGemm && v.Mid != "" {
 		ks = append(ks, v.Mid)
+	}
+	if p == ProductConv && v.ConvHalf != "" {
+		ks = append(ks, v.ConvHalf)
 	}
 	return ks
 }
@@ -131,9 +139,11 @@ var variants = []*Variant{
 			ProductGemm: {tileKernel("gemm", gemmPC{}), tileKernel("gemm_narrow", gemmPC{})},
 			ProductConv: {tileKernel("conv2d_fwd", convPC{}), tileKernel("conv2d_fwd_narrow", convPC{})},
 		},
-		BwdFilter: [2]string{tileKernel("conv2d_bwd_filter", convBwdFilterPC{}), tileKernel("conv2d_bwd_filter_narrow", convBwdFilterPC{})},
-		Rows:      tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
+		BwdFilter: [3]string{tileKernel("conv2d_bwd_filter", convBwdFilterPC{}), tileKernel("conv2d_bwd_filter_narrow", convBwdFilterPC{}),
+			tileKernel("conv2d_bwd_filter_mid", convBwdFilterPC{})},
+		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
 		LaneColumns: true, Mid: tileKernel("gemm_mid", gemmPC{}), MidCols: tileMidCols,
+		ConvHalf: tileKernel("conv2d_fwd_half", convPC{}),
 	},
 	{
 		Name: "portable", Doc: "register tile, A's rows shared through workgroup memory (no subgroup operations: any device)",
