@@ -3,9 +3,9 @@
 //   scale[n,i,h,w] = K + a·Σ_{j=max(0,i−half)}^{min(C−1,i+half)} x[n,j,h,w]²,   y = x·scale^(−beta)
 // with half = Size/2 and a = Alpha or Alpha/Size (chosen on the host). One invocation per column
 // (n, hw) walks the channels i in order. For half <= HMAX the window's squares slide through
-// registers q[t] = x[i−half+t]² (0 outside [0, C)), so each channel loads one new x instead of
-// Size; the sum still adds the squares from lo to hi, in the Go reference's order. Wider windows
-// sum from memory. Dispatch: Fold(ceil(N·H·W/LOCAL_SIZE)) workgroups of LOCAL_SIZE.
+// registers q[t] = x[i−half+t]² (0 outside [0, C)) beside x itself, so each channel loads one new x
+// instead of Size, and not again for its own y; the sum still adds the squares from lo to hi, in
+// the Go reference's order. Wider windows sum from memory. Dispatch: Fold(ceil(N·H·W/LOCAL_SIZE)) workgroups of LOCAL_SIZE.
 // CPU reference: layers/lrn.go LRNForward.
 #include "common.glsl"
 layout(local_size_x = LOCAL_SIZE) in;
@@ -15,18 +15,18 @@ layout(push_constant, std430) uniform PC {
 } pc;
 const int HMAX = 2, WIN = 2 * HMAX + 1; // registers for Size <= 5, the paper's and PyTorch's
 
-// sq is x[n, j, hw]² for channel j of the column at base, 0 outside [0, C).
-float sq(uint base, int j) {
+// xat is x[n, j, hw] for channel j of the column at base, 0 outside [0, C).
+float xat(uint base, int j) {
 	if (j < 0 || j >= int(pc.C)) return 0.0;
-	float v = pc.x.v[base + uint(j) * pc.plane];
-	return v * v;
+	return pc.x.v[base + uint(j) * pc.plane];
 }
 
-void write(uint base, uint i, float sum) {
+// write stores scale and y for channel i, whose input is x.
+void write(uint base, uint i, float sum, float x) {
 	uint at = base + i * pc.plane;
 	float s = pc.K + pc.a * sum;
 	pc.scale.v[at] = s;
-	pc.y.v[at] = pc.x.v[at] * pow(s, -pc.beta);
+	pc.y.v[at] = x * pow(s, -pc.beta);
 }
 
 void main() {
@@ -38,19 +38,34 @@ void main() {
 	if (half_ > HMAX) {
 		for (uint i = 0; i < pc.C; i++) {
 			float sum = 0.0;
-			for (int j = int(i) - half_; j <= int(i) + half_; j++) sum += sq(base, j);
-			write(base, i, sum);
+			for (int j = int(i) - half_; j <= int(i) + half_; j++) {
+				float v = xat(base, j);
+				sum += v * v;
+			}
+			write(base, i, sum, xat(base, int(i)));
 		}
 		return;
 	}
-	float q[WIN]; // constant indices only, so q stays in registers
-	for (int t = 0; t < WIN; t++) q[t] = t <= last ? sq(base, t - half_) : 0.0;
+	// Slot t holds channel i − half + t: x and x² (constant indices only, so the windows stay in
+	// registers); channel i's own x is slot half, picked by selects.
+	float q[WIN], xw[WIN];
+	for (int t = 0; t < WIN; t++) {
+		xw[t] = t <= last ? xat(base, t - half_) : 0.0;
+		q[t] = xw[t] * xw[t];
+	}
 	for (uint i = 0; i < pc.C; i++) {
-		float sum = 0.0;
-		for (int t = 0; t < WIN; t++) sum += q[t]; // zeros past the window add exactly nothing
-		write(base, i, sum);
-		float next = sq(base, int(i) + 1 + half_);
-		for (int t = 0; t < WIN - 1; t++) q[t] = t == last ? next : q[t + 1];
-		q[WIN - 1] = last == WIN - 1 ? next : 0.0;
+		float sum = 0.0, xi = 0.0;
+		for (int t = 0; t < WIN; t++) {
+			sum += q[t]; // zeros past the window add exactly nothing
+			xi = t == half_ ? xw[t] : xi;
+		}
+		write(base, i, sum, xi);
+		float nx = xat(base, int(i) + 1 + half_);
+		for (int t = 0; t < WIN - 1; t++) {
+			xw[t] = t == last ? nx : xw[t + 1];
+			q[t] = t == last ? nx * nx : q[t + 1];
+		}
+		xw[WIN - 1] = last == WIN - 1 ? nx : 0.0;
+		q[WIN - 1] = last == WIN - 1 ? nx * nx : 0.0;
 	}
 }
