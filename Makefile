@@ -44,8 +44,10 @@ vet: setup
 test: setup vet
 	@bash scripts/test.sh
 
-## demo: train alexnet-small on Fashion-MNIST and show the results
-demo: setup-run build
+## demo: train alexnet-small on Fashion-MNIST and show the results (builds only the commands it runs:
+## bin/train, bin/evaluate, bin/classify; `make build` builds every one, bin/viewer included)
+demo: setup-run
+	$(GO) build -o bin/ ./cmd/train ./cmd/evaluate ./cmd/classify
 	@bash scripts/demo.sh
 
 ## bench: kernel benchmarks on the current device
