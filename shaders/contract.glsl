@@ -27,6 +27,12 @@
 // gemm_mid_portable: TileLanes·TileMidCols columns per workgroup), which linear forward's
 // transposed product (columns = the batch) runs on.
 #define TILE_MID_COLS 2
+// TileThreeRows and TileThreeCols are the rows of C per workgroup (three shares of
+// TileShareLanes) and the columns per invocation of the three-share kernels (conv2d_fwd_three,
+// conv2d_bwd_filter_three), for products whose rows pad to fewer in tiles of 24 than of 16;
+// 24 × 4 accumulators per lane stay below where a CPU driver spills.
+#define TILE_THREE_ROWS 24
+#define TILE_THREE_COLS 4
 // TileShareLanes is how many lanes of a subgroup load rows of A that the subgroup tile
 // (tile.glsl) shares by subgroupBroadcast: its kernels need subgroups at least this large.
 #define TILE_SHARE_LANES 8

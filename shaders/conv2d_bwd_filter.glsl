@@ -9,7 +9,8 @@
 // writes its partial product to dw + s·scs (no accumulate) for gemm_reduce to add up; with one
 // split the result is added to dw (FLAG_ACCUMULATE) or stored. Lane l owns columns
 // l + TILE_LANES·t; lanes 0..7 of each subgroup load 8 rows of dy that subgroupBroadcast shares.
-// Dispatch: (ceil(KG/16), ceil(CG·R·S/(TILE_LANES·TN)), G·splits).
+// Dispatch: (ceil(KG/TILE_ACC_ROWS), ceil(CG·R·S/(TILE_LANES·TN)), G·splits): 16 rows per workgroup, or
+// 24 in conv2d_bwd_filter_three (TILE_THREE).
 // CPU reference: layers.Conv2DBackwardFilter (the dw part).
 #include "tile.glsl"
 #include "common.glsl"
@@ -21,7 +22,7 @@ layout(push_constant, std430) uniform PC {
 } pc;
 
 void main() {
-	uint row0 = gl_WorkGroupID.x * TILE_ROWS;
+	uint row0 = gl_WorkGroupID.x * TILE_ACC_ROWS;
 	uint col0 = gl_WorkGroupID.y * (TILE_LANES * TN);
 	uint split = gl_WorkGroupID.z % pc.splits;
 	uint z = gl_WorkGroupID.z / pc.splits;
@@ -32,6 +33,9 @@ void main() {
 	// Out-of-range rows and columns load clamped (valid) elements and are not stored.
 	uint a0 = z * pc.syz + min(row0 + sl, pc.KG - 1) * pc.OHW;
 	uint a1 = z * pc.syz + min(row0 + TILE_SHARE_LANES + sl, pc.KG - 1) * pc.OHW;
+#ifdef TILE_THREE
+	uint a2 = z * pc.syz + min(row0 + 2 * TILE_SHARE_LANES + sl, pc.KG - 1) * pc.OHW;
+#endif
 	uint boff[TN];
 	[[unroll]] for (uint t = 0; t < TN; t++) {
 		uint q = min(col0 + lane + t * TILE_LANES, pc.QG - 1);
@@ -39,7 +43,7 @@ void main() {
 		uint r = rs / pc.S, s = rs - r * pc.S;
 		boff[t] = z * pc.sxz + c * pc.HWp + r * pc.Wp + s;
 	}
-	float acc[TILE_ROWS][TN];
+	float acc[TILE_ACC_ROWS][TN];
 	TILE_ZERO(acc)
 	uint dRow = pc.stride * pc.Wp - pc.OW * pc.stride; // from past a row's last window to the next row's first
 	for (uint n = nlo; n < nhi; n++) {
@@ -48,7 +52,12 @@ void main() {
 			float x0 = pc.dy.v[a0 + ka], x1 = pc.dy.v[a1 + ka];
 			float bv[TN];
 			[[unroll]] for (uint t = 0; t < TN; t++) bv[t] = pc.xp.v[boff[t] + kb];
+#ifdef TILE_THREE
+			float x2 = pc.dy.v[a2 + ka];
+			TILE_MAC3(acc, x0, x1, x2, bv)
+#else
 			TILE_MAC(acc, x0, x1, bv)
+#endif
 			ka++;
 			ow++;
 			bool wrap = ow == pc.OW;
@@ -60,7 +69,7 @@ void main() {
 	[[unroll]] for (uint t = 0; t < TN; t++) {
 		uint q = col0 + lane + t * TILE_LANES;
 		if (q >= pc.QG) continue;
-		[[unroll]] for (uint i = 0; i < TILE_ROWS; i++) {
+		[[unroll]] for (uint i = 0; i < TILE_ACC_ROWS; i++) {
 			uint m = row0 + i;
 			if (m >= pc.KG) continue;
 			uint ci = split * pc.scs + (z * pc.KG + m) * pc.QG + q;

@@ -24,6 +24,9 @@ void main() {
 #ifndef TILE_HALF
 	uint a1 = (z * pc.KG + min(row0 + TILE_SHARE_LANES + sl, pc.KG - 1)) * sam;
 #endif
+#ifdef TILE_THREE
+	uint a2 = (z * pc.KG + min(row0 + 2 * TILE_SHARE_LANES + sl, pc.KG - 1)) * sam;
+#endif
 	uint boff[TN];
 	[[unroll]] for (uint t = 0; t < TN; t++) {
 		uint j = min(col0 + lane + t * TILE_LANES, pc.NCOL - 1);
@@ -46,7 +49,12 @@ void main() {
 #endif
 		float bv[TN];
 		[[unroll]] for (uint t = 0; t < TN; t++) bv[t] = pc.xp.v[boff[t] + kb];
+#ifdef TILE_THREE
+		float x2 = pc.w.v[a2 + ka];
+		TILE_MAC3(acc, x0, x1, x2, bv)
+#else
 		TILE_MAC(acc, x0, x1, bv)
+#endif
 		s++;
 		bool ws = s == pc.S;
 		s = ws ? 0u : s;

@@ -180,13 +180,17 @@ func (l *Lib) convImplicit(s *gpu.Seq, y, w, xp, b gpu.Arg, c implicitConv) {
 // convKernel returns variant v's conv2d_fwd kernel for kg output channels per group and cols
 // output positions, with its rows and columns per workgroup: the narrow kernel for at most
 // NarrowCols positions; else the half kernel (ConvHalf) for at most Rows/2 channels, as the
-// backward-data pass of alexnet-small's conv2 (8 channels per group); else the wide one.
+// backward-data pass of alexnet-small's conv2 (8 channels per group); else the three-share kernel
+// (ConvThree) where it pads the product to fewer outputs (threeBeats), as alexnet-small's conv2
+// and conv5 forward (24 channels per group); else the wide one.
 func convKernel(v *Variant, kg, cols int) (name string, rows, tile int) {
 	switch {
 	case cols <= v.NarrowCols:
 		return v.Kernels[ProductConv][1], v.Rows, v.NarrowCols
 	case v.ConvHalf != "" && kg <= v.Rows/2:
 		return v.ConvHalf, v.Rows / 2, v.Cols
+	case v.ConvThree != "" && v.threeBeats(kg, cols, v.Rows, v.Cols):
+		return v.ConvThree, v.ThreeRows, v.ThreeCols
 	}
 	return v.Kernels[ProductConv][0], v.Rows, v.Cols
 }

@@ -51,9 +51,9 @@ func (l *Lib) implicitBwdFilter(s *gpu.Seq, dw, dy, x gpu.Arg, p layers.Conv2D, 
 			return false
 		}
 	}
-	name, cols := bwdFilterKernel(v, qg)
+	name, rows, cols := bwdFilterKernel(v, kg, qg)
 	outs := p.K * qg
-	groups := gpu.DivUp(kg, v.Rows) * gpu.DivUp(qg, cols) * g
+	groups := gpu.DivUp(kg, rows) * gpu.DivUp(qg, cols) * g
 	for n0 := 0; n0 < p.N; n0 += nc {
 		m := min(nc, p.N-n0)
 		var src gpu.Arg = gpu.Offset(x, int64(n0*p.C*p.H*p.W)*4)
@@ -72,7 +72,7 @@ func (l *Lib) implicitBwdFilter(s *gpu.Seq, dw, dy, x gpu.Arg, p layers.Conv2D, 
 			if splits > 1 {
 				out = l.partials(splits * outs)
 			}
-			s.Dispatch(l.kernel(name), gpu.Grid{X: gpu.DivUp(kg, v.Rows), Y: gpu.DivUp(qg, cols), Z: g * splits}, convBwdFilterPC{
+			s.Dispatch(l.kernel(name), gpu.Grid{X: gpu.DivUp(kg, rows), Y: gpu.DivUp(qg, cols), Z: g * splits}, convBwdFilterPC{
 				DW: out, DY: gpu.Offset(dy, int64((n0+k0)*p.K*ohw)*4), XP: gpu.Offset(src, int64(k0*p.C*hp*wp)*4),
 				KG: u32(kg), QG: u32(qg), N: u32(kn), OHW: u32(ohw), OW: u32(p.OutW()), R: u32(p.R), S: u32(p.S),
 				Wp: u32(wp), HWp: u32(hp * wp), Stride: u32(p.Stride),
@@ -87,10 +87,16 @@ func (l *Lib) implicitBwdFilter(s *gpu.Seq, dw, dy, x gpu.Arg, p layers.Conv2D, 
 	return true
 }
 
-// bwdFilterKernel returns variant v's implicit backward-filter kernel for filters of qg taps per
-// group (the product's columns) and its columns per workgroup, by gemmKernel's rule: the mid
-// kernel takes alexnet-small's conv2 (200 taps: 256 columns where the wide kernel spans 512),
-// the wide one every conv of AlexNet and alexnet-tv.
-func bwdFilterKernel(v *Variant, qg int) (name string, cols int) {
-	return v.columnKernel(qg, v.BwdFilter[0], v.BwdFilter[1], v.BwdFilter[2])
+// bwdFilterKernel returns variant v's implicit backward-filter kernel for filters of kg output
+// channels and qg taps per group (the product's rows and columns), with its rows and columns per
+// workgroup: by gemmKernel's rule among the wide, narrow and mid kernels (the narrow one for
+// conv1's 25 taps, the wide one for every conv of AlexNet and alexnet-tv), unless the three-share
+// kernel pads the product to fewer outputs (threeBeats), as for alexnet-small's conv2 and conv5
+// (24 channels per group: 24 rows where the others compute 32).
+func bwdFilterKernel(v *Variant, kg, qg int) (name string, rows, cols int) {
+	name, cols = v.columnKernel(qg, v.BwdFilter[0], v.BwdFilter[1], v.BwdFilter[2])
+	if v.BwdFilterThree != "" && v.threeBeats(kg, qg, v.Rows, cols) {
+		return v.BwdFilterThree, v.ThreeRows, v.ThreeCols
+	}
+	return name, v.Rows, cols
 }

@@ -27,8 +27,9 @@ var convShapes = []struct {
 	{"alexnet-tv/conv3", layers.Conv2D{N: 2, C: 192, H: 13, W: 13, K: 384, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
 	{"alexnet-tv/conv4", layers.Conv2D{N: 2, C: 384, H: 13, W: 13, K: 256, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
 	{"alexnet-tv/conv5", layers.Conv2D{N: 2, C: 256, H: 13, W: 13, K: 256, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
-	// alexnet-small (make demo's net) at 28 px: conv2's backward-filter (8·5·5 = 200 taps per group)
-	// runs the mid kernel.
+	// alexnet-small (make demo's net) at 28 px: conv2 and conv5 (24 channels per group) run the
+	// three-share kernels forward and backward-filter (tile variant); conv4's backward-filter the
+	// wide kernel at the mid kernel's tie (288 taps).
 	{"alexnet-small/conv1", layers.Conv2D{N: 2, C: 1, H: 28, W: 28, K: 16, R: 5, S: 5, Stride: 1, Pad: 2, Groups: 1}, 2},
 	{"alexnet-small/conv2", layers.Conv2D{N: 2, C: 16, H: 13, W: 13, K: 48, R: 5, S: 5, Stride: 1, Pad: 2, Groups: 2}, 2},
 	{"alexnet-small/conv3", layers.Conv2D{N: 2, C: 48, H: 6, W: 6, K: 64, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
@@ -42,6 +43,12 @@ var convShapes = []struct {
 	{"kernel-covers-input", layers.Conv2D{N: 2, C: 2, H: 5, W: 5, K: 3, R: 5, S: 5, Stride: 1, Pad: 4, Groups: 1}, 2},
 	// A padded image (3·8·8 floats) larger than its columns (3·4·4): Conv2DForward falls back to im2col.
 	{"1x1-stride2-pad1", layers.Conv2D{N: 2, C: 3, H: 6, W: 6, K: 4, R: 1, S: 1, Stride: 2, Pad: 1, Groups: 1}, 1},
+	// The three-share kernels (tile variant) with rows and columns past the product's edge: 20
+	// channels per group (4 rows clamped; forward and backward-filter, 200 taps), 72 channels (three
+	// tiles; backward-filter over 288 taps), and a stride-2 forward.
+	{"three-k20-g2", layers.Conv2D{N: 3, C: 16, H: 9, W: 7, K: 40, R: 5, S: 5, Stride: 1, Pad: 2, Groups: 2}, 3},
+	{"three-k72", layers.Conv2D{N: 2, C: 32, H: 7, W: 7, K: 72, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 2},
+	{"three-stride2", layers.Conv2D{N: 2, C: 3, H: 15, W: 15, K: 24, R: 5, S: 5, Stride: 2, Pad: 1, Groups: 1}, 2},
 }
 
 // convTol: each output sums C/G·R·S products (forward), K/G·R·S products (data) or N·OH·OW products

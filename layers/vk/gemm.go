@@ -253,6 +253,18 @@ func (v *Variant) columnKernel(n int, wide, narrow, mid string) (name string, co
 	return name, cols
 }
 
+// threeBeats reports whether v's three-share tiles (ThreeRows × ThreeCols outputs per workgroup)
+// suit an m×n product better than tiles of rows × cols: where m pads to fewer rows in tiles of
+// ThreeRows (17–24 rows: 24 against 32; 65–72), and the whole product to fewer outputs (not where
+// the other kernel's columns fit n much better, as a narrow kernel's 64 for 25 taps). Where both
+// fit m exactly (48, 96) or the Rows-row tile fits better (64, 128, 192), the wider tile, with
+// twice the columns per lane, keeps it.
+func (v *Variant) threeBeats(m, n, rows, cols int) bool {
+	pad := func(x, t int) int { return gpu.DivUp(x, t) * t }
+	return v.ThreeRows > 0 && pad(m, v.ThreeRows) < pad(m, rows) &&
+		pad(m, v.ThreeRows)*pad(n, v.ThreeCols) < pad(m, rows)*pad(n, cols)
+}
+
 // splitsFor returns a split-K factor that gives a product at least about the chosen gemm variant's
 // Workgroups (a CPU's cores, or a GPU's many compute units, kept busy), bounded by the k1 range
 // and by maxPartials floats of partial products.

@@ -2,6 +2,7 @@ package vk
 
 import (
 	"fmt"
+	"github.com/alexnet-vk/alexnet/shaders"
 	"math"
 	"testing"
 
@@ -208,10 +209,12 @@ func TestGemmKernelChoice(t *testing.T) {
 	}
 }
 
-// The implicit backward-filter kernel by taps per group (its columns), by gemmKernel's rule: the
-// narrow one for conv1's few taps, the mid one for alexnet-small's conv2 (8·5·5 = 200), the wide
-// one for every conv of AlexNet and alexnet-tv (1200 to 3456 taps) and at ties (288: alexnet-small's
-// conv4 and conv5).
+// The implicit backward-filter kernel by output channels and taps per group (its rows and
+// columns), by gemmKernel's rule: the narrow one for conv1's few taps, the mid one for 65–256 taps
+// at 16 or 32 channels, the wide one for every conv of AlexNet and alexnet-tv (1200 to 3456 taps)
+// and at ties (288: alexnet-small's conv4); the three-share kernel where it pads to fewer outputs:
+// 24 channels (alexnet-small's conv2, 200 taps, and conv5, 288), 20 or 72, but not with 25 taps
+// (the narrow kernel's 64 columns fit better) nor at 48 or 96 channels.
 func TestBwdFilterKernelChoice(t *testing.T) {
 	var v *Variant
 	for _, w := range variants {
@@ -219,26 +222,38 @@ func TestBwdFilterKernelChoice(t *testing.T) {
 			v = w
 		}
 	}
-	wide, narrow, mid := v.BwdFilter[0], v.BwdFilter[1], v.BwdFilter[2]
-	if wide == "" || narrow == "" || mid == "" {
-		t.Fatalf("tile variant's backward-filter kernels: %q", v.BwdFilter)
+	wide, narrow, mid, three := v.BwdFilter[0], v.BwdFilter[1], v.BwdFilter[2], v.BwdFilterThree
+	if wide == "" || narrow == "" || mid == "" || three == "" {
+		t.Fatalf("tile variant's backward-filter kernels: %q, %q", v.BwdFilter, three)
 	}
 	for _, c := range []struct {
-		qg   int
-		want string
-	}{{1, narrow}, {25, narrow}, {64, narrow}, {65, mid}, {200, mid}, {256, mid}, {288, wide}, {432, wide},
-		{1200, wide}, {1600, wide}, {1728, wide}, {2304, wide}, {3456, wide}} {
-		got, cols := bwdFilterKernel(v, c.qg)
-		if got != c.want || cols <= 0 {
-			t.Errorf("%d taps: %s (%d columns), want %s", c.qg, got, cols, c.want)
+		kg, qg int
+		want   string
+	}{{16, 1, narrow}, {16, 25, narrow}, {96, 25, narrow}, {24, 25, narrow}, {16, 64, narrow}, {16, 65, mid},
+		{32, 200, mid}, {16, 256, mid}, {32, 288, wide}, {64, 432, wide}, {24, 200, three}, {24, 288, three},
+		{20, 200, three}, {72, 1200, three}, {48, 200, mid}, {96, 1200, wide}, {96, 363, wide},
+		{48, 1200, wide}, {128, 1600, wide}, {192, 1728, wide}, {128, 2304, wide}, {192, 3456, wide}} {
+		got, rows, cols := bwdFilterKernel(v, c.kg, c.qg)
+		if got != c.want || rows <= 0 || cols <= 0 {
+			t.Errorf("%d channels × %d taps: %s (%d rows, %d columns), want %s", c.kg, c.qg, got, rows, cols, c.want)
+		}
+		if got == three && (rows != shaders.TileThreeRows || cols != shaders.TileLanes*shaders.TileThreeCols) {
+			t.Errorf("%d channels × %d taps: three-share kernel with %d×%d tiles, want %d×%d", c.kg, c.qg, rows, cols,
+				shaders.TileThreeRows, shaders.TileLanes*shaders.TileThreeCols)
+		}
+	}
+	for _, w := range variants {
+		if w.BwdFilterThree != "" && w.BwdFilter[0] == "" {
+			t.Errorf("%s: a three-share backward-filter kernel without the implicit kernels", w.Name)
 		}
 	}
 }
 
 // The conv2d_fwd kernel by output channels per group and positions: the half kernel for at most 8
 // channels (alexnet-small's conv2 backward-data, the small-k8 shape), the narrow one for at most 64
-// positions whatever the channels, the wide one otherwise; variants without a half kernel never
-// pick one.
+// positions whatever the channels, the three-share kernel where it pads to fewer outputs (24
+// channels: alexnet-small's conv2 and conv5 forward; 17–24 and 65–72), the wide one otherwise
+// (9–16 channels, 48, 96); variants without a half or three-share kernel never pick one.
 func TestConvKernelChoice(t *testing.T) {
 	for _, v := range variants {
 		wide, narrow := v.Kernels[ProductConv][0], v.Kernels[ProductConv][1]
@@ -247,8 +262,10 @@ func TestConvKernelChoice(t *testing.T) {
 			want     string
 			rows     int
 		}{{8, 5408, v.ConvHalf, v.Rows / 2}, {1, 65, v.ConvHalf, v.Rows / 2}, {v.Rows/2 + 1, 5408, wide, v.Rows},
-			{96, 5408, wide, v.Rows}, {8, v.NarrowCols, narrow, v.Rows}, {96, 1, narrow, v.Rows}} {
-			if v.ConvHalf == "" && c.want == "" {
+			{96, 5408, wide, v.Rows}, {48, 1152, wide, v.Rows}, {8, v.NarrowCols, narrow, v.Rows}, {96, 1, narrow, v.Rows},
+			{24, 5408, v.ConvThree, v.ThreeRows}, {24, 1152, v.ConvThree, v.ThreeRows}, {17, 65, v.ConvThree, v.ThreeRows},
+			{72, 729, v.ConvThree, v.ThreeRows}, {24, v.NarrowCols, narrow, v.Rows}} {
+			if c.want == "" { // the variant has no such kernel
 				c.want, c.rows = wide, v.Rows
 			}
 			name, rows, cols := convKernel(v, c.kg, c.cols)
@@ -258,8 +275,8 @@ func TestConvKernelChoice(t *testing.T) {
 		}
 	}
 	for _, v := range variants {
-		if v.Name == "tile" && v.ConvHalf == "" {
-			t.Error("the tile variant has no half conv kernel")
+		if v.Name == "tile" && (v.ConvHalf == "" || v.ConvThree == "") {
+			t.Error("the tile variant has no half or three-share conv kernel")
 		}
 	}
 }

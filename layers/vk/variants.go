@@ -46,7 +46,10 @@ type Variant struct {
 	// backward-filter kernel (conv2d_bwd_filter: the tile reading the padded input, no column
 	// matrix), picked by columns as gemmKernel picks; they count among the gemm product's kernels.
 	// Variants without one run backward-filter as im2col + gemm.
-	BwdFilter              [3]string
+	BwdFilter [3]string
+	// BwdFilterThree, where set, is the implicit backward-filter kernel of the three-share tile
+	// (ThreeRows × ThreeCols), picked where it pads the product to fewer outputs (threeBeats).
+	BwdFilterThree         string
 	Rows, Cols, NarrowCols int
 	// Workgroups is how many workgroups split-K (splitsFor) aims to give a product with few
 	// outputs and a long k: enough to keep the device's cores or compute units busy.
@@ -70,6 +73,11 @@ type Variant struct {
 	// kernel's columns) that convImplicit runs for at most Rows/2 output channels per group, where
 	// the wide kernel would spend half its work on rows it does not store.
 	ConvHalf string
+	// ConvThree, where set, is a conv2d_fwd kernel of ThreeRows rows and ThreeCols columns per
+	// workgroup, which convImplicit runs where it pads the product to fewer outputs than the wide
+	// kernel (threeBeats), as for 24 output channels per group.
+	ConvThree            string
+	ThreeRows, ThreeCols int
 	// Prefer, when set, can turn the automatic choice away from a variant the device runs (say,
 	// a GPU-shaped tile on a CPU device), by device properties only: it returns why, or "".
 	Prefer func(gpu.Info) string
@@ -81,11 +89,17 @@ func (v *Variant) kernelsOf(p Product) []string {
 	if p == ProductGemm && v.BwdFilter[0] != "" {
 		ks = append(ks, v.BwdFilter[:]...)
 	}
+	if p == ProductGemm && v.BwdFilterThree != "" {
+		ks = append(ks, v.BwdFilterThree)
+	}
 	if p == ProductGemm && v.Mid != "" {
 		ks = append(ks, v.Mid)
 	}
 	if p == ProductConv && v.ConvHalf != "" {
 		ks = append(ks, v.ConvHalf)
+	}
+	if p == ProductConv && v.ConvThree != "" {
+		ks = append(ks, v.ConvThree)
 	}
 	return ks
 }
@@ -141,9 +155,12 @@ var variants = []*Variant{
 		},
 		BwdFilter: [3]string{tileKernel("conv2d_bwd_filter", convBwdFilterPC{}), tileKernel("conv2d_bwd_filter_narrow", convBwdFilterPC{}),
 			tileKernel("conv2d_bwd_filter_mid", convBwdFilterPC{})},
-		Rows: tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
+		BwdFilterThree: tileKernel("conv2d_bwd_filter_three", convBwdFilterPC{}),
+		Rows:           tileRows, Cols: tileCols, NarrowCols: tileNarrowCols, Workgroups: cpuWorkgroups,
 		LaneColumns: true, Mid: tileKernel("gemm_mid", gemmPC{}), MidCols: tileMidCols,
-		ConvHalf: tileKernel("conv2d_fwd_half", convPC{}),
+		ConvHalf:  tileKernel("conv2d_fwd_half", convPC{}),
+		ConvThree: tileKernel("conv2d_fwd_three", convPC{}), ThreeRows: shaders.TileThreeRows,
+		ThreeCols: shaders.TileLanes * shaders.TileThreeCols,
 	},
 	{
 		Name: "portable", Doc: "register tile, A's rows shared through workgroup memory (no subgroup operations: any device)",
