@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"github.com/alexnet-vk/alexnet/layers"
 	"maps"
 	"sort"
 	"strings"
@@ -15,13 +16,25 @@ import (
 // NetConfig.ConvAlgos (a resumed checkpoint's, or the first replica's or rank 0's choice), or with
 // auto timed on the device at ConvTimingImages images.
 
-// ConvTimingImages bounds the images auto times each pass at: enough columns to be representative
-// of the product kernels' speed, few enough to keep start-up cheap (a couple of seconds for
-// alexnet-tv's conv3–conv5 on lavapipe).
-const ConvTimingImages = 16
+// ConvTimingImages and ConvTimingColumns set the images auto times a layer's passes at
+// (convTimingImages): ConvTimingImages, or as many as give the product ConvTimingColumns output
+// positions where its maps are small, never more than the micro-batch. Enough columns to be
+// representative of the product kernels' speed (alexnet-small's 6×6 layers at 16 images would be
+// timed on half the columns they train on), few enough to keep start-up cheap (a couple of
+// seconds for alexnet-tv's conv3–conv5 on lavapipe, timed at 16).
+const (
+	ConvTimingImages  = 16
+	ConvTimingColumns = 2048
+)
 
-// convTimingReps is how many timed runs (after one warm-up) each pass and algorithm gets; the
-// fastest counts, since a shared machine only ever slows a run down.
+// convTimingImages returns the images auto times conv geometry p at (its micro-batch p.N at most).
+func convTimingImages(p layers.Conv2D) int {
+	return min(p.N, max(ConvTimingImages, (ConvTimingColumns+p.OutH()*p.OutW()-1)/(p.OutH()*p.OutW())))
+}
+
+// convTimingReps is the fewest timed runs (after one warm-up) each pass and algorithm gets, in
+// interleaved rounds, more while they are cheap (vk.Lib.TimeConv); the fastest counts, since a
+// shared machine only ever slows a run down.
 const convTimingReps = 2
 
 // convMode returns the --conv-algo mode: NetConfig.ConvAlgo, else the device's (gpu.Options, or
@@ -89,7 +102,7 @@ func (n *Net) chooseConvAlgos() error {
 			a = preset
 		default:
 			q := p
-			q.N = min(p.N, ConvTimingImages)
+			q.N = convTimingImages(p)
 			t, err := n.lib.TimeConv(q, vk.WinogradTiles(p), n.scratchFloats(q.N), convTimingReps, n.Cfg.ForwardOnly)
 			if err != nil {
 				return err
@@ -153,8 +166,8 @@ func (n *Net) ConvAlgoReport() []string {
 				}
 				return strings.Join(parts, "/")
 			}
-			line += fmt.Sprintf(" (timed at %d images, ms %s: fwd %s, data %s, filter %s)",
-				min(n.Micro, ConvTimingImages), heads, ms(t.Fwd), ms(t.Data), ms(t.Filter))
+			line += fmt.Sprintf(" (timed at %d images, best of %d, ms %s: fwd %s, data %s, filter %s)",
+				t.Images, t.Rounds, heads, ms(t.Fwd), ms(t.Data), ms(t.Filter))
 		} else {
 			line += " (--conv-algo " + n.convMode() + recordedNote(n.Cfg.ConvAlgos, l.Name) + ")"
 		}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"github.com/alexnet-vk/alexnet/layers"
 	"strings"
 	"testing"
 
@@ -28,6 +29,9 @@ func TestConvAlgoChoice(t *testing.T) {
 		}
 		if algos[name] != tm.Faster() {
 			t.Errorf("%s runs %v, the timings say %v", name, algos[name], tm.Faster())
+		}
+		if tm.Images != 4 || tm.Rounds < convTimingReps || tm.Rounds > 10 {
+			t.Errorf("%s timed at %d images in %d rounds, want the micro-batch's 4 in %d to 10", name, tm.Images, tm.Rounds, convTimingReps)
 		}
 	}
 	// Forward-only (classify): the backward passes are neither timed nor anything but direct.
@@ -85,6 +89,27 @@ func TestConvAlgoChoice(t *testing.T) {
 	}
 	if _, err := NewNet(d, l, a, NetConfig{Batch: 4, Dropout: -1, ConvAlgo: "fast"}); err == nil {
 		t.Error("--conv-algo fast accepted")
+	}
+}
+
+// The images auto times a layer at: 16, or enough for 2048 output positions on small maps (all 32
+// of alexnet-small's 6×6 layers at batch 32, where 16 images would time half the columns they
+// train on), never past the micro-batch.
+func TestConvTimingImages(t *testing.T) {
+	for _, c := range []struct {
+		p    layers.Conv2D
+		want int
+	}{
+		{layers.Conv2D{N: 32, C: 48, H: 6, W: 6, K: 64, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 32},      // alexnet-small conv3
+		{layers.Conv2D{N: 128, C: 48, H: 6, W: 6, K: 64, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 57},     // ⌈2048/36⌉
+		{layers.Conv2D{N: 32, C: 16, H: 13, W: 13, K: 48, R: 5, S: 5, Stride: 1, Pad: 2, Groups: 2}, 16},    // alexnet-small conv2: 13 < 16
+		{layers.Conv2D{N: 128, C: 192, H: 13, W: 13, K: 384, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 16}, // alexnet-tv conv3
+		{layers.Conv2D{N: 4, C: 48, H: 6, W: 6, K: 64, R: 3, S: 3, Stride: 1, Pad: 1, Groups: 1}, 4},        // the micro-batch bounds it
+		{layers.Conv2D{N: 64, C: 8, H: 1, W: 1, K: 8, R: 1, S: 1, Stride: 1, Groups: 1}, 64},                // 1×1 maps
+	} {
+		if got := convTimingImages(c.p); got != c.want {
+			t.Errorf("%+v: timed at %d images, want %d", c.p, got, c.want)
+		}
 	}
 }
 

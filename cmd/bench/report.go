@@ -51,7 +51,7 @@ func convAlgoReport(a train.Arch, n *train.Net) []ConvAlgo {
 		c := ConvAlgo{Layer: l.Name, Fwd: string(x.Fwd), Data: string(x.Data), Filter: string(x.Filter)}
 		if t, ok := times[l.Name]; ok {
 			ms := func(s [3]float64) *[3]float64 { return &[3]float64{s[0] * 1e3, s[1] * 1e3, s[2] * 1e3} }
-			c.TimedImages = min(n.Micro, train.ConvTimingImages)
+			c.TimedImages = t.Images
 			c.FwdMs, c.DataMs, c.FilterMs = ms(t.Fwd), ms(t.Data), ms(t.Filter)
 		}
 		out = append(out, c)

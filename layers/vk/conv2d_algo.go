@@ -104,6 +104,8 @@ func (a ConvAlgos) Check(p layers.Conv2D) error {
 // measured; F(4×4,3×3) is measured for 3×3 filters only).
 type ConvTimes struct {
 	Fwd, Data, Filter [3]float64 // direct, Winograd F(2×2,R×R), Winograd F(4×4,3×3)
+	Images            int        // the images timed (p.N of TimeConv)
+	Rounds            int        // the timed runs of each pass and algorithm
 }
 
 // convTimeAlgos are the algorithms of ConvTimes' columns.
@@ -123,20 +125,34 @@ func (t ConvTimes) Faster() ConvAlgos {
 	return ConvAlgos{Fwd: pick(t.Fwd), Data: pick(t.Data), Filter: pick(t.Filter)}
 }
 
+// Timing budget of TimeConv: every candidate (pass and algorithm) runs once per round, the rounds
+// interleaved so that a machine that slows down for a while slows every candidate alike; at least
+// reps rounds, more while the timed runs have taken less than convTimingBudget seconds in all, at
+// most convTimingMaxRounds. Small layers (a millisecond a run) so get the ten rounds their noise
+// needs, large ones (tens of milliseconds) the minimum.
+const (
+	convTimingBudget    = 0.15
+	convTimingMaxRounds = 10
+)
+
 // TimeConv runs each pass of p (forward with bias and ReLU, backward-data, backward-filter; the
 // forward alone when forwardOnly, for a net that never trains) by the direct algorithm and the
-// Winograd forms F(m×m,R×R) of tiles (each m one of WinogradTiles(p)) reps times after one warm-up
-// run (JIT, caches) on buffers of its own, through a scratch of scratchFloats floats (the one the
-// caller will record with), and returns the fastest run of each (0 for a pass not timed). p must
-// pass WinogradOK.
+// Winograd forms F(m×m,R×R) of tiles (each m one of WinogradTiles(p)) after one warm-up run each
+// (JIT, caches), on buffers of its own, through a scratch of scratchFloats floats (the one the
+// caller will record with), in at least reps interleaved rounds (see convTimingBudget), and returns
+// the fastest run of each (0 for a pass not timed). p must pass WinogradOK.
 func (l *Lib) TimeConv(p layers.Conv2D, tiles []int, scratchFloats, reps int, forwardOnly bool) (ConvTimes, error) {
-	var t ConvTimes
+	t := ConvTimes{Images: p.N}
 	for _, m := range tiles {
 		mustWinograd(p, m)
 	}
 	nx, nw, ny := p.N*p.C*p.H*p.W, p.K*p.C/p.Groups*p.R*p.S, p.N*p.K*p.OutH()*p.OutW()
 	var bufs []*gpu.Buffer
+	var seqs []*gpu.Seq
 	defer func() {
+		for _, s := range seqs {
+			s.Free()
+		}
 		for _, b := range bufs {
 			b.Free()
 		}
@@ -180,42 +196,39 @@ func (l *Lib) TimeConv(p layers.Conv2D, tiles []int, scratchFloats, reps int, fo
 			pass{&t.Data, i, func(s *gpu.Seq) { l.Conv2DBackwardDataWinograd(s, dx, dy, w, p, m, sc) }},
 			pass{&t.Filter, i, func(s *gpu.Seq) { l.Conv2DBackwardFilterWinograd(s, dw, db, dy, x, p, m, sc) }})
 	}
+	var timed []pass
 	for _, ps := range passes {
 		if forwardOnly && ps.out != &t.Fwd {
 			continue
 		}
-		sec, err := l.timeSeq(ps.rec, reps)
+		s, err := l.Dev.NewSeq("conv-timing", 0)
 		if err != nil {
 			return t, fmt.Errorf("vk: timing conv2d %+v: %w", p, err)
 		}
-		ps.out[ps.algo] = sec
+		seqs = append(seqs, s)
+		ps.rec(s)
+		if err := s.End(); err != nil {
+			return t, fmt.Errorf("vk: timing conv2d %+v: %w", p, err)
+		}
+		if err := s.Run(); err != nil { // the warm-up run
+			return t, fmt.Errorf("vk: timing conv2d %+v: %w", p, err)
+		}
+		timed = append(timed, ps)
+	}
+	spent := 0.0
+	for t.Rounds < max(reps, 1) || (spent < convTimingBudget && t.Rounds < convTimingMaxRounds) {
+		for i, ps := range timed {
+			t0 := time.Now()
+			if err := seqs[i].Run(); err != nil {
+				return t, fmt.Errorf("vk: timing conv2d %+v: %w", p, err)
+			}
+			sec := time.Since(t0).Seconds()
+			spent += sec
+			if best := &ps.out[ps.algo]; *best == 0 || sec < *best {
+				*best = sec
+			}
+		}
+		t.Rounds++
 	}
 	return t, nil
-}
-
-// timeSeq records rec once, runs it once to warm up, then reps times, and returns the fastest run.
-func (l *Lib) timeSeq(rec func(s *gpu.Seq), reps int) (float64, error) {
-	s, err := l.Dev.NewSeq("conv-timing", 0)
-	if err != nil {
-		return 0, err
-	}
-	defer s.Free()
-	rec(s)
-	if err := s.End(); err != nil {
-		return 0, err
-	}
-	if err := s.Run(); err != nil {
-		return 0, err
-	}
-	best := 0.0
-	for i := 0; i < max(reps, 1); i++ {
-		t0 := time.Now()
-		if err := s.Run(); err != nil {
-			return 0, err
-		}
-		if sec := time.Since(t0).Seconds(); best == 0 || sec < best {
-			best = sec
-		}
-	}
-	return best, nil
 }
