@@ -146,7 +146,7 @@ func (l *Lib) convPadded(s *gpu.Seq, y, w, x, b, xp gpu.Arg, n, nc, h, wd, pad i
 
 // pad records xp = x (nc planes of h×w) zero-padded by pad on every side.
 func (l *Lib) pad(s *gpu.Seq, xp, x gpu.Arg, nc, h, w, pad int) {
-	l.dispatch1D(s, kPad, nc*(h+2*pad), 1, padPC{XP: xp, X: x, NC: u32(nc), H: u32(h), W: u32(w), Pad: u32(pad)})
+	l.dispatch1D(s, kPad, nc*(w+2*pad), 1, padPC{XP: xp, X: x, NC: u32(nc), H: u32(h), W: u32(w), Pad: u32(pad)})
 }
 
 // implicitConv is the geometry of one conv2d_fwd dispatch: n images of a padded input (rows wp

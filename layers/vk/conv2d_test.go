@@ -228,7 +228,7 @@ func TestWflip(t *testing.T) {
 // pad against its CPU reference (an exact copy with zeros around).
 func TestPad(t *testing.T) {
 	d, l := setup(t)
-	for i, c := range []struct{ nc, h, w, pad int }{{1, 1, 1, 1}, {6, 7, 5, 2}, {3, 13, 13, 1}, {2, 4, 9, 4}} {
+	for i, c := range []struct{ nc, h, w, pad int }{{1, 1, 1, 1}, {6, 7, 5, 2}, {3, 13, 13, 1}, {2, 4, 9, 4}, {5, 28, 28, 2}, {70, 6, 6, 1}, {3, 5, 1, 3}} {
 		x := layerstest.Rand(c.nc*c.h*c.w, uint64(i+20))
 		hp, wp := c.h+2*c.pad, c.w+2*c.pad
 		want := make([]float32, c.nc*hp*wp)
