@@ -27,6 +27,7 @@ legs=("$@")
 [ ${#legs[@]} -gt 0 ] || read -r -a legs <<<"${TEST_LEGS:-lavapipe-512 lavapipe-256 swiftshader}"
 
 summary=()
+failures=()
 status=0
 total_pass=0 total_fail=0 total_skip=0
 start_all=$(date +%s)
@@ -83,6 +84,12 @@ leg() {
     verdict=FAIL rc=1
   fi
   [ "$rc" = 0 ] && [ "$fail" = 0 ] && [ "$skip" = 0 ] || verdict=FAIL
+  # The failed tests and packages by name, repeated in the matrix at the end, where a log's tail shows them.
+  local failed
+  failed=$( { grep -E '^\s*--- FAIL' "$log" | sed -E 's/^\s*--- FAIL: ([^ ]+).*/\1/'
+    grep -E '^FAIL\s+\S+' "$log" | awk '{print "package " $2}'
+    grep -E '^panic:' "$log" | head -3; } | head -20 | paste -sd' ' -)
+  [ -z "$failed" ] || failures+=("$name: $failed")
   rm -f "$log" "$log.cpu"
   summary+=("$(printf '%-4s %-13s %4d passed, %d failed, %d skipped in %4ds (CPU %4ds)  %s, subgroup %s' \
     "$verdict" "$name" "$pass" "$fail" "$skip" "$secs" "$cpu" "${want_name}" "${sg:-?}")")
@@ -103,4 +110,5 @@ echo "=== matrix"
 printf '%s\n' "${summary[@]}"
 echo "tests took $(( $(date +%s) - start_all ))s"
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ ${#failures[@]} = 0 ] || printf 'failed in %s\n' "${failures[@]}"
 exit $status

@@ -19,6 +19,7 @@ type Result struct {
 	Code     int           // exit status; -1 if killed by a signal (the timeout included)
 	TimedOut bool          // the child ran past the timeout and was killed
 	Elapsed  time.Duration // wall time
+	CPU      time.Duration // CPU time, user and system, of the child and its threads
 	// MaxRSS is the peak resident memory in bytes (getrusage's ru_maxrss). It is an upper bound:
 	// Go starts a child sharing the parent's memory until it execs (vfork), and Linux counts that.
 	MaxRSS int64
@@ -26,7 +27,7 @@ type Result struct {
 
 // String summarises r for test logs.
 func (r Result) String() string {
-	return fmt.Sprintf("exit %d after %.2f s, peak RSS %.0f MiB", r.Code, r.Elapsed.Seconds(), float64(r.MaxRSS)/(1<<20))
+	return fmt.Sprintf("exit %d after %.2f s (%.2f s of CPU), peak RSS %.0f MiB", r.Code, r.Elapsed.Seconds(), r.CPU.Seconds(), float64(r.MaxRSS)/(1<<20))
 }
 
 // Run runs name with args and extra environment variables in a child process, killing it after
@@ -55,6 +56,7 @@ func Run(timeout time.Duration, asLimit int64, env []string, name string, args .
 	r.Code = cmd.ProcessState.ExitCode()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.MaxRSS = ru.Maxrss * 1024 // kilobytes on Linux
+		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
@@ -85,8 +87,9 @@ func RunCase(name, arg string, timeout time.Duration, asLimit int64) (Result, er
 // CaseEnv is the environment that makes a re-executed test binary's Case return name and arg.
 func CaseEnv(name, arg string) []string { return []string{caseVar + "=" + name, argVar + "=" + arg} }
 
-// Limits are the bounds every hostile input must respect: a clear error within 10 s, with under
-// 1 GiB of peak memory. ChildTimeout is how long a child may run before it is killed (a hang), and
+// Limits are the bounds every hostile input must respect: a clear error within 10 s of CPU time
+// (and WallFactor times that of wall time, for a machine that other tests share), with under 1 GiB
+// of peak memory. ChildTimeout is how long a child may run before it is killed (a hang), and
 // AddressSpace caps a child's memory so that a regression fails rather than exhausting the machine.
 const (
 	MaxTime      = 10 * time.Second
@@ -96,7 +99,8 @@ const (
 )
 
 // Check runs one hostile case in a child and returns its output, failing the test unless the child
-// exited with status code within MaxTime with a peak RSS under MaxRSS.
+// exited with status code within MaxTime of CPU time (WallFactor × MaxTime of wall time) with a peak
+// RSS under MaxRSS.
 func Check(t testing.TB, name, arg string, code int) string {
 	t.Helper()
 	r, err := RunCase(name, arg, ChildTimeout, AddressSpace)
@@ -104,8 +108,9 @@ func Check(t testing.TB, name, arg string, code int) string {
 		t.Fatalf("%s: %v", name, err)
 	}
 	t.Logf("%s: %v", name, r)
-	if r.Code != code || r.TimedOut || r.Elapsed > MaxTime || r.MaxRSS > MaxRSS {
-		t.Fatalf("%s: %v; want exit %d within %v under %d MiB:\n%s", name, r, code, MaxTime, MaxRSS>>20, r.Output)
+	if r.Code != code || r.TimedOut || r.CPU > MaxTime || r.Elapsed > WallFactor*MaxTime || r.MaxRSS > MaxRSS {
+		t.Fatalf("%s: %v; want exit %d within %v of CPU time and %v of wall time, under %d MiB:\n%s",
+			name, r, code, MaxTime, WallFactor*MaxTime, MaxRSS>>20, r.Output)
 	}
 	return r.Output
 }
