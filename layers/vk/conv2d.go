@@ -14,11 +14,12 @@ import (
 // col2im otherwise) and backward-filter as im2col + gemm. Each goes a chunk of images at a time through a caller-owned scratch buffer, which bounds memory
 // whatever the batch.
 var (
-	kPad      = register("pad", padPC{})
-	kWflip    = register("conv_wflip", wflipPC{})
-	kIm2col   = register("im2col", im2colPC{})
-	kCol2im   = register("col2im", col2imPC{})
-	kBiasGrad = register("bias_grad", biasGradPC{})
+	kPad          = register("pad", padPC{})
+	kWflip        = register("conv_wflip", wflipPC{})
+	kIm2col       = register("im2col", im2colPC{})
+	kCol2im       = register("col2im", col2imPC{})
+	kBiasGrad     = register("bias_grad", biasGradPC{})
+	kBiasGradLane = register("bias_grad_lane", biasGradPC{})
 )
 
 // The push constants of the kernels above, mirroring their shaders' blocks (the conv2d_fwd
@@ -299,10 +300,27 @@ func (l *Lib) backwardFilter(s *gpu.Seq, dw, db, dy, x gpu.Arg, p layers.Conv2D,
 	}
 }
 
-// biasGrad records db[k] += Σ_n Σ_p dy[n·sN + k·sK + p]: one workgroup per k.
+// biasGrad records db[k] += Σ_n Σ_p dy[n·sN + k·sK + p]: one invocation per k (bias_grad_lane)
+// where each k sums at most biasLaneMax values, else one workgroup per k (bias_grad).
 func (l *Lib) biasGrad(s *gpu.Seq, db, dy gpu.Arg, k, n, p, sN, sK int) {
-	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), biasGradPC{DB: db, DY: dy, K: u32(k), N: u32(n), P: u32(p), SN: u32(sN), SK: u32(sK)})
+	pc := biasGradPC{DB: db, DY: dy, K: u32(k), N: u32(n), P: u32(p), SN: u32(sN), SK: u32(sK)}
+	if biasLane(n, p) {
+		l.dispatch1D(s, kBiasGradLane, k, 1, pc)
+		return
+	}
+	s.Dispatch(l.kernel(kBiasGrad), l.Dev.Fold(k), pc)
 }
+
+// biasLaneMax is the most values per k that bias_grad_lane sums, one lane each; above it the k
+// are too few for the values (one workgroup per 64 k), and bias_grad's workgroup per k runs faster.
+// lavapipe, 256-bit, 2 cores (2026-12-06 08:00 UTC, bin/bench's profile and BenchmarkBiasGrad):
+// fc6 at batch 128 (4096 k of 128 values) 7.0 -> 0.6 ms; alexnet-small at batch 32, fc6/fc7
+// (256 k of 32 values) 0.50-0.56 -> 0.10-0.16 ms, conv3-conv5 (1152 values) 0.26-0.30 -> 0.17-0.19 ms;
+// alexnet-tv conv3 at batch 128 (21632 values) 5.9 ms with bias_grad, 7.9 with bias_grad_lane.
+const biasLaneMax = 4096
+
+// biasLane reports whether biasGrad runs bias_grad_lane for n images of p values per channel.
+func biasLane(n, p int) bool { return n*p <= biasLaneMax }
 
 // wflip records conv_wflip: wf = w's g groups of kg×cg r×s filters, flipped and transposed.
 func (l *Lib) wflip(s *gpu.Seq, wf, w gpu.Arg, g, kg, cg, r, sz int) {

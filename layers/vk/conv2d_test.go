@@ -283,3 +283,22 @@ func TestConv2DBackwardFilterFromCols(t *testing.T) {
 		scratch.Free()
 	}
 }
+
+// bias_grad_lane (a lane per channel) runs where each channel sums at most biasLaneMax values:
+// linear layers and alexnet-small's 6×6 layers at batch 32; bias_grad (a workgroup per channel)
+// runs alexnet-tv's conv layers at batch 128. TestConv2D and TestLinear cover both kernels: their
+// shapes fall on each side (alexnet's conv1 at batch 2 sums 6050 values per channel).
+func TestBiasGradKernelChoice(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		n, p int
+		lane bool
+	}{
+		{"fc6 b128", 128, 1, true}, {"alexnet-small conv3 b32", 32, 36, true}, {"alexnet conv1 b1", 1, 55 * 55, true},
+		{"alexnet conv1 b2", 2, 55 * 55, false}, {"alexnet-small conv2 b32", 32, 13 * 13, false}, {"alexnet-tv conv3 b128", 128, 13 * 13, false},
+	} {
+		if got := biasLane(c.n, c.p); got != c.lane {
+			t.Errorf("%s: biasLane(%d, %d) = %v, want %v", c.name, c.n, c.p, got, c.lane)
+		}
+	}
+}
