@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # setup.sh installs the system packages this project needs, idempotently.
-#   setup.sh run   what building the commands and running them on lavapipe needs (`make build`,
-#                  `make demo`): Mesa's lavapipe, the Vulkan loader, the C headers of cgo's GLFW/X11,
-#                  and Fashion-MNIST, the default dataset.
+#   setup.sh demo  what `make demo` needs: Mesa's lavapipe, the Vulkan loader (libvulkan-dev's
+#                  libvulkan.so, which the Vulkan bindings open at run time), the C compiler of cgo,
+#                  and Fashion-MNIST, the default dataset. The demo's commands link no GLFW.
+#   setup.sh run   that, and the C headers of cgo's GLFW/X11: what building every command and
+#                  running them on lavapipe needs (`make build`, bin/viewer included).
 #   setup.sh all   (the default) that, and what the test matrix needs (`make test`): chromium-common
 #                  ships SwiftShader, the second software Vulkan driver (scripts/test.sh); chromium is
 #                  the headless browser of the report page's test; glslc and spirv-tools recompile
@@ -14,13 +16,14 @@
 set -euo pipefail
 
 profile=${1:-all}
-pkgs=(libvulkan-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-      libgl-dev dataset-fashion-mnist gcc pkg-config)
+pkgs=(libvulkan-dev dataset-fashion-mnist gcc)
+glfw=(libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libgl-dev pkg-config)
 case "$profile" in
-  run) ;;
-  all) pkgs+=(vulkan-tools glslc spirv-tools vulkan-validationlayers libglfw3-dev xvfb xauth
+  demo) ;;
+  run) pkgs+=("${glfw[@]}") ;;
+  all) pkgs+=("${glfw[@]}" vulkan-tools glslc spirv-tools vulkan-validationlayers libglfw3-dev xvfb xauth
               chromium-common chromium openmpi-bin libopenmpi-dev) ;;
-  *) echo "setup: unknown profile '$profile' (expected run or all)" >&2; exit 2 ;;
+  *) echo "setup: unknown profile '$profile' (expected demo, run or all)" >&2; exit 2 ;;
 esac
 
 missing=()
