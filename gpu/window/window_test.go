@@ -35,8 +35,9 @@ func screenMatches(t *testing.T, x *xconn, w *window.Window, img *image.RGBA) {
 	px, py := w.Position()
 	var got *image.RGBA
 	var diff float64
-	// Presentation is asynchronous: give the X server a moment to receive the frame.
-	for try := 0; try < 50; try++ {
+	// Presentation is asynchronous: give the X server a moment to receive the frame (up to 20 s, for
+	// a machine that other test binaries keep busy).
+	for start := time.Now(); time.Since(start) < 20*time.Second; {
 		var err error
 		if got, err = x.grab(image.Rectangle{Min: image.Pt(px, py), Max: image.Pt(px, py).Add(img.Rect.Size())}); err != nil {
 			t.Fatal(err)
