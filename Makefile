@@ -1,6 +1,6 @@
 # AlexNet on Vulkan compute, in Go. `make demo` trains on the default dataset; `make test` runs every
 # test, with the GPU suites on three software drivers (lavapipe 512- and 256-bit, SwiftShader) and
-# validation on. Both install what they need first (`make setup-run` for the demo, `make setup` for the tests).
+# validation on. Both install what they need first (`scripts/setup.sh demo` for the demo, `make setup` for the tests).
 SHELL := /bin/bash
 GO ?= go
 GLSLC_FLAGS := --target-env=vulkan1.2 -O
@@ -17,7 +17,7 @@ all: build
 setup:
 	@bash scripts/setup.sh all
 
-## setup-run: install only what building and running the commands needs (the demo's packages)
+## setup-run: install what building and running every command needs (the demo's packages and GLFW's headers)
 setup-run:
 	@bash scripts/setup.sh run
 
