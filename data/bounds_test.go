@@ -191,7 +191,7 @@ func TestBudget(t *testing.T) {
 			}
 			mu.Unlock()
 		}()
-		time.Sleep(50 * time.Millisecond)
+		waitTickets(t, b, uint64(i)+2) // this waiter has its place in the queue before the next one comes
 	}
 	mu.Lock()
 	if len(order) != 0 {
@@ -202,6 +202,23 @@ func TestBudget(t *testing.T) {
 	wg.Wait()
 	if len(order) != 2 || order[0] != 0 {
 		t.Fatalf("granted in order %v, want the first waiter first", order)
+	}
+}
+
+// waitTickets waits until n acquires have entered b's queue (a goroutine started is not yet a
+// goroutine waiting: on a busy machine it may not run for a while).
+func waitTickets(t *testing.T, b *budget, n uint64) {
+	t.Helper()
+	for start := time.Now(); ; time.Sleep(time.Millisecond) {
+		b.mu.Lock()
+		got := b.next
+		b.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("%d of %d acquires queued after 10 s", got, n)
+		}
 	}
 }
 
