@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alexnet-vk/alexnet/gpu"
+	"github.com/alexnet-vk/alexnet/internal/cputime"
 	"github.com/alexnet-vk/alexnet/train"
 )
 
@@ -162,12 +163,12 @@ func timed(progress io.Writer, kind, unit string, o options, reset func(), fn fu
 		if i == o.warmup && reset != nil {
 			reset()
 		}
-		start, c := time.Now(), cpuTime()
+		start, c := time.Now(), cputime.Process()
 		note, err := fn()
 		if err != nil {
 			return nil, nil, err
 		}
-		sec, cpuSec := time.Since(start).Seconds(), (cpuTime() - c).Seconds()
+		sec, cpuSec := time.Since(start).Seconds(), (cputime.Process() - c).Seconds()
 		what := fmt.Sprintf("%s %d/%d", unit, i-o.warmup+1, o.steps)
 		if i < o.warmup {
 			what = fmt.Sprintf("warm-up %s %d/%d", unit, i+1, o.warmup)

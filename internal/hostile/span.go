@@ -1,9 +1,10 @@
 package hostile
 
 import (
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/alexnet-vk/alexnet/internal/cputime"
 )
 
 // WallFactor is how much longer than its CPU bound a bounded span may take in wall time. The tests
@@ -21,10 +22,10 @@ type Span struct {
 }
 
 // Begin starts a span now.
-func Begin() Span { return Span{wall: time.Now(), cpu: processCPU()} }
+func Begin() Span { return Span{wall: time.Now(), cpu: cputime.Process()} }
 
 // Took returns the wall and CPU time since s began.
-func (s Span) Took() (wall, cpu time.Duration) { return time.Since(s.wall), processCPU() - s.cpu }
+func (s Span) Took() (wall, cpu time.Duration) { return time.Since(s.wall), cputime.Process() - s.cpu }
 
 // Within fails t unless the span took at most limit of CPU time and WallFactor × limit of wall time.
 func (s Span) Within(t testing.TB, what string, limit time.Duration) {
@@ -34,13 +35,4 @@ func (s Span) Within(t testing.TB, what string, limit time.Duration) {
 		t.Errorf("%s: %v of CPU time and %v of wall time, want at most %v and %v", what,
 			cpu.Round(time.Millisecond), wall.Round(time.Millisecond), limit, WallFactor*limit)
 	}
-}
-
-// processCPU is the CPU time this process has used so far, in all its threads.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
