@@ -2,11 +2,11 @@ package train
 
 import (
 	"fmt"
-	"github.com/alexnet-vk/alexnet/layers"
 	"maps"
 	"sort"
 	"strings"
 
+	"github.com/alexnet-vk/alexnet/layers"
 	"github.com/alexnet-vk/alexnet/layers/vk"
 )
 

@@ -1,10 +1,10 @@
 package train
 
 import (
-	"github.com/alexnet-vk/alexnet/layers"
 	"strings"
 	"testing"
 
+	"github.com/alexnet-vk/alexnet/layers"
 	"github.com/alexnet-vk/alexnet/layers/vk"
 )
 
